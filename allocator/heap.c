@@ -1,0 +1,480 @@
+/*
+ * heap.c: the heap engine of the allocator core.
+ *
+ * It owns the region (reservation, break, committed pages), the pointer
+ * bitmap that validates every pointer handed back to it, and the
+ * boundary-tag operations shared by the free-list policies: place (split),
+ * coalesce, extend at the break, trim at the break, realloc in place.
+ * Where a block goes is the policy's business (fit_*.c, through the
+ * fa_policy table); how blocks are laid out is this file's (heap_impl.h).
+ *
+ * Out-of-band validation: a bit per 16-byte granule of the region is set
+ * exactly when a live payload starts there. fa_free and fa_realloc look the
+ * bit up before they read any header, so a foreign, interior or already
+ * freed pointer is rejected without touching the heap (a header next to a
+ * bad pointer could hold anything: user bytes, another block's data).
+ */
+#include "heap_impl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static const fa_policy *const fa_policies[] = {
+    &fa_policy_first, &fa_policy_first_ao, &fa_policy_next, &fa_policy_best,
+    &fa_policy_worst, &fa_policy_segfit,   &fa_policy_tlsf, &fa_policy_buddy,
+};
+#define FA_NPOLICIES (sizeof fa_policies / sizeof fa_policies[0])
+
+/* How far the committed pages run ahead of the break when it grows, so
+ * that a replay growing by a few bytes at a time does not pay a system call
+ * per page. */
+#define FA_COMMIT_CHUNK ((size_t)256 << 10)
+#define FA_DEFAULT_TRIM ((size_t)128 << 10)
+
+size_t fa_policy_count(void) { return FA_NPOLICIES; }
+
+const char *fa_policy_name(size_t i) {
+    return i < FA_NPOLICIES ? fa_policies[i]->name : NULL;
+}
+
+static const fa_policy *policy_lookup(const char *name) {
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < FA_NPOLICIES; i++)
+        if (strcmp(fa_policies[i]->name, name) == 0)
+            return fa_policies[i];
+    return NULL;
+}
+
+const char *fa_policy_summary(const char *name) {
+    const fa_policy *p = policy_lookup(name);
+    return p ? p->summary : NULL;
+}
+
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+static void *map_bytes(size_t n, int prot) {
+    void *p = mmap(NULL, n, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* ---------------------------------------------------------------- bitmap */
+
+static size_t granule(const fa_heap *h, const void *p) {
+    return (size_t)((const char *)p - h->region) / FA_ALIGN;
+}
+static int bit_get(const fa_heap *h, size_t g) { return (h->bitmap[g >> 3] >> (g & 7)) & 1; }
+static void bit_set(fa_heap *h, size_t g) { h->bitmap[g >> 3] |= (uint8_t)(1u << (g & 7)); }
+static void bit_clear(fa_heap *h, size_t g) { h->bitmap[g >> 3] &= (uint8_t)~(1u << (g & 7)); }
+
+static void note_live(fa_heap *h, void *p, size_t n) {
+    size_t g = granule(h, p);
+    bit_set(h, g);
+    h->live++;
+    if (h->reqs)
+        h->reqs[g] = n;
+}
+
+/* Classifies p: 0 when it is a live payload, else the error. Reads nothing
+ * but the bitmap and the heap's own bounds. */
+static enum fa_error classify(const fa_heap *h, const void *p) {
+    const char *c = p;
+    if (c < h->region + FA_PAD + FA_WORD || c >= h->brk)
+        return FA_EFOREIGN;
+    if ((uintptr_t)c % FA_ALIGN)
+        return FA_EALIGN;
+    if (bit_get(h, granule(h, p)))
+        return FA_OK;
+    /* Not a live payload start: a freed block, or the inside of one. A
+     * header word at p-8 with the ALLOC bit clear and a footer that matches
+     * marks a free block start; even so we read only inside the heap. */
+    const fa_block *b = fa_blk_of(p);
+    if (!fa_blk_used(b)) {
+        size_t sz = fa_blk_size(b);
+        if (sz >= FA_MIN_BLOCK && sz % FA_ALIGN == 0 && c - FA_WORD + sz <= h->brk - FA_WORD &&
+            *(const size_t *)(c - 2 * FA_WORD + sz) == sz)
+            return FA_EDOUBLE;
+    }
+    return FA_EINTERIOR;
+}
+
+const char *fa_strerror(enum fa_error e) {
+    switch (e) {
+    case FA_EFOREIGN: return "pointer was never handed out by this heap";
+    case FA_EINTERIOR: return "pointer into the middle of a block";
+    case FA_EDOUBLE: return "block is already free (double free)";
+    case FA_EALIGN: return "pointer is not aligned like a payload";
+    default: return "ok";
+    }
+}
+
+static void raise_error(fa_heap *h, enum fa_error e, const void *p, const char *op) {
+    if (h->cfg.on_error)
+        h->cfg.on_error(h->cfg.error_ctx, e, p, op);
+}
+
+/* ------------------------------------------------------------ the break */
+
+static void write_epilogue(fa_heap *h, int prev_used) {
+    fa_block *e = fa_epilogue(h);
+    e->head = FA_B_ALLOC | (prev_used ? FA_B_PREV_ALLOC : 0);
+}
+
+fa_block *fa_brk_grow(fa_heap *h, size_t incr) {
+    if (incr > (size_t)(h->region_end - h->brk))
+        return NULL;
+    char *new_brk = h->brk + incr;
+    if (new_brk > h->committed) {
+        size_t want = round_up((size_t)(new_brk - h->committed), h->page);
+        if (want < FA_COMMIT_CHUNK)
+            want = FA_COMMIT_CHUNK;
+        if (want > (size_t)(h->region_end - h->committed))
+            want = (size_t)(h->region_end - h->committed);
+        if (mprotect(h->committed, want, PROT_READ | PROT_WRITE) != 0)
+            return NULL;
+        h->committed += want;
+    }
+    fa_block *old = fa_epilogue(h);
+    h->brk = new_brk;
+    write_epilogue(h, 0);
+    size_t fp = (size_t)(h->brk - h->region);
+    if (fp > h->peak)
+        h->peak = fp;
+    return old;
+}
+
+void fa_brk_shrink(fa_heap *h, char *new_end) {
+    /* The new epilogue replaces the header of the block the caller gives
+     * back, and inherits its knowledge of the block before it. */
+    int prev_used = fa_blk_prev_used((fa_block *)(new_end - FA_WORD));
+    h->brk = new_end;
+    write_epilogue(h, prev_used);
+    size_t slack = (size_t)(h->committed - h->brk);
+    if (slack > h->cfg.trim_threshold) {
+        char *from = h->region + round_up((size_t)(h->brk - h->region), h->page);
+        if (from < h->committed) {
+            size_t n = (size_t)(h->committed - from);
+            /* Both calls only fail on arguments we computed from our own
+             * mapping; if one did, keeping the pages is still correct. */
+            if (madvise(from, n, MADV_DONTNEED) == 0 && mprotect(from, n, PROT_NONE) == 0)
+                h->committed = from;
+        }
+    }
+}
+
+/* ------------------------------------------------------- create / reset */
+
+static void heap_init_empty(fa_heap *h) {
+    h->brk = h->region + FA_PAD + FA_WORD;
+    write_epilogue(h, 1);
+    h->peak = (size_t)(h->brk - h->region);
+    h->live = 0;
+    memset(h->pstate, 0, h->pol->state_size);
+    h->pol->init(h);
+}
+
+fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
+    const fa_policy *pol = policy_lookup(policy);
+    if (!pol) {
+        errno = EINVAL;
+        return NULL;
+    }
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    fa_config c = cfg ? *cfg : (fa_config){0};
+    if (c.region_bytes == 0)
+        c.region_bytes = FA_DEFAULT_REGION;
+    if (!cfg)
+        c.trim_threshold = FA_DEFAULT_TRIM;
+    c.region_bytes = round_up(c.region_bytes, page);
+    if (c.region_bytes < page || c.region_bytes > ((size_t)1 << 46)) {
+        errno = EINVAL;
+        return NULL;
+    }
+
+    size_t ctl = round_up(sizeof(fa_heap) + pol->state_size + 64, page);
+    fa_heap *h = map_bytes(ctl, PROT_READ | PROT_WRITE);
+    if (!h) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    h->ctl_bytes = ctl;
+    h->pol = pol;
+    h->pstate = (char *)h + round_up(sizeof(fa_heap), 64);
+    h->page = page;
+    h->cfg = c;
+    h->region = map_bytes(c.region_bytes, PROT_NONE);
+    h->bitmap_bytes = c.region_bytes / FA_ALIGN / 8;
+    h->bitmap = h->region ? map_bytes(h->bitmap_bytes, PROT_READ | PROT_WRITE) : NULL;
+    if (c.track_requests && h->bitmap) {
+        h->reqs_bytes = c.region_bytes / FA_ALIGN * sizeof(size_t);
+        h->reqs = map_bytes(h->reqs_bytes, PROT_READ | PROT_WRITE);
+    }
+    if (!h->region || !h->bitmap || (c.track_requests && !h->reqs) ||
+        mprotect(h->region, page, PROT_READ | PROT_WRITE) != 0) {
+        fa_heap_destroy(h);
+        errno = ENOMEM;
+        return NULL;
+    }
+    h->region_end = h->region + c.region_bytes;
+    h->committed = h->region + page;
+    heap_init_empty(h);
+    return h;
+}
+
+void fa_heap_destroy(fa_heap *h) {
+    if (!h)
+        return;
+    if (h->region)
+        munmap(h->region, h->cfg.region_bytes);
+    if (h->bitmap)
+        munmap(h->bitmap, h->bitmap_bytes);
+    if (h->reqs)
+        munmap(h->reqs, h->reqs_bytes);
+    munmap(h, h->ctl_bytes);
+}
+
+void fa_heap_reset(fa_heap *h) {
+    /* Only the part of the side tables the heap ever reached can be dirty. */
+    size_t g = (h->peak + FA_ALIGN - 1) / FA_ALIGN;
+    memset(h->bitmap, 0, (g + 7) / 8);
+    if (h->reqs)
+        memset(h->reqs, 0, g * sizeof(size_t));
+    heap_init_empty(h);
+}
+
+const char *fa_heap_policy(const fa_heap *h) { return h->pol->name; }
+size_t fa_heap_footprint(const fa_heap *h) { return (size_t)(h->brk - h->region); }
+size_t fa_heap_peak(const fa_heap *h) { return h->peak; }
+
+size_t fa_heap_meta_bytes(const fa_heap *h) {
+    size_t g = (fa_heap_footprint(h) + FA_ALIGN - 1) / FA_ALIGN;
+    return (g + 7) / 8 + (h->reqs ? g * sizeof(size_t) : 0);
+}
+
+void fa_heap_range(const fa_heap *h, const void **lo, const void **hi) {
+    *lo = h->region;
+    *hi = h->brk;
+}
+
+/* ------------------------------------------- boundary-tag operations */
+
+/* Turns free block b (already off the lists) into a used block of asize,
+ * splitting off the rest when it can stand as a block of its own. */
+static void place(fa_heap *h, fa_block *b, size_t asize) {
+    size_t size = fa_blk_size(b);
+    if (size - asize >= FA_MIN_BLOCK) {
+        fa_blk_mark_used(b, asize);
+        fa_block *rest = fa_blk_next(b);
+        rest->head = FA_B_PREV_ALLOC;
+        fa_blk_mark_free(rest, size - asize);
+        h->pol->insert(h, rest);
+    } else {
+        fa_blk_mark_used(b, size);
+    }
+}
+
+/* b has just become free (header/footer written, not listed): merges it
+ * with free neighbours, then either lists it or, when it reaches the
+ * epilogue, gives it back by lowering the break. */
+static void release(fa_heap *h, fa_block *b) {
+    size_t size = fa_blk_size(b);
+    fa_block *next = fa_blk_next(b);
+    if (!fa_blk_used(next)) {
+        h->pol->remove(h, next);
+        size += fa_blk_size(next);
+    }
+    if (!fa_blk_prev_used(b)) {
+        fa_block *prev = fa_blk_prev(b);
+        h->pol->remove(h, prev);
+        size += fa_blk_size(prev);
+        b = prev;
+    }
+    if ((char *)b + size == h->brk - FA_WORD) {
+        fa_brk_shrink(h, (char *)b + FA_WORD);
+        return;
+    }
+    fa_blk_mark_free(b, size);
+    h->pol->insert(h, b);
+}
+
+/* A used block of asize at the break (the heap never ends in a free block,
+ * so this grows by exactly asize). */
+static fa_block *grow_block(fa_heap *h, size_t asize) {
+    fa_block *b = fa_brk_grow(h, asize);
+    if (!b)
+        return NULL;
+    b->head = asize | (b->head & FA_B_PREV_ALLOC);
+    fa_blk_mark_used(b, asize);
+    return b;
+}
+
+static void *bt_malloc(fa_heap *h, size_t asize) {
+    fa_block *b = h->pol->find(h, asize);
+    if (b) {
+        h->pol->remove(h, b);
+        place(h, b, asize);
+        return fa_blk_payload(b);
+    }
+    b = grow_block(h, asize);
+    return b ? fa_blk_payload(b) : NULL;
+}
+
+static void bt_free(fa_heap *h, fa_block *b) {
+    b->head &= ~FA_B_ALLOC;
+    fa_blk_mark_free(b, fa_blk_size(b));
+    release(h, b);
+}
+
+/* Shrinks used block b to asize in place, freeing the tail when it can
+ * stand as a block. */
+static void shrink_in_place(fa_heap *h, fa_block *b, size_t asize) {
+    size_t size = fa_blk_size(b);
+    if (size - asize < FA_MIN_BLOCK)
+        return;
+    fa_blk_mark_used(b, asize);
+    fa_block *rest = fa_blk_next(b);
+    rest->head = (size - asize) | FA_B_PREV_ALLOC;
+    fa_blk_mark_free(rest, size - asize);
+    release(h, rest);
+}
+
+static void *bt_realloc(fa_heap *h, fa_block *b, size_t n) {
+    size_t asize = fa_adjust(n), size = fa_blk_size(b);
+    if (asize <= size) {
+        shrink_in_place(h, b, asize);
+        return fa_blk_payload(b);
+    }
+    fa_block *next = fa_blk_next(b);
+    if (next == fa_epilogue(h)) {
+        /* Last block: grow at the break. */
+        if (fa_brk_grow(h, asize - size)) {
+            fa_blk_mark_used(b, asize);
+            return fa_blk_payload(b);
+        }
+    } else if (!fa_blk_used(next) && size + fa_blk_size(next) >= asize) {
+        h->pol->remove(h, next);
+        size_t total = size + fa_blk_size(next);
+        fa_blk_mark_used(b, total);
+        shrink_in_place(h, b, asize);
+        return fa_blk_payload(b);
+    }
+    void *np = bt_malloc(h, asize);
+    if (!np)
+        return NULL;
+    memcpy(np, fa_blk_payload(b), size - FA_WORD);
+    bt_free(h, b);
+    return np;
+}
+
+/* ----------------------------------------------------- the public calls */
+
+void *fa_malloc(fa_heap *h, size_t n) {
+    if (n > FA_MAX_REQUEST) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    size_t asize = fa_adjust(n);
+    void *p = h->pol->malloc ? h->pol->malloc(h, asize) : bt_malloc(h, asize);
+    if (!p) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    note_live(h, p, n);
+    return p;
+}
+
+void *fa_calloc(fa_heap *h, size_t count, size_t size) {
+    size_t n;
+    if (__builtin_mul_overflow(count, size, &n)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = fa_malloc(h, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
+int fa_free(fa_heap *h, void *p) {
+    if (!p)
+        return 0;
+    enum fa_error e = classify(h, p);
+    if (e != FA_OK) {
+        raise_error(h, e, p, "free");
+        return -(int)e;
+    }
+    bit_clear(h, granule(h, p));
+    h->live--;
+    fa_block *b = fa_blk_of(p);
+    if (h->pol->free)
+        h->pol->free(h, b);
+    else
+        bt_free(h, b);
+    return 0;
+}
+
+void *fa_realloc(fa_heap *h, void *p, size_t n) {
+    if (!p)
+        return fa_malloc(h, n);
+    enum fa_error e = classify(h, p);
+    if (e != FA_OK) {
+        raise_error(h, e, p, "realloc");
+        errno = EINVAL;
+        return NULL;
+    }
+    if (n == 0) {
+        /* As glibc: realloc(p, 0) frees p and returns NULL. */
+        fa_free(h, p);
+        return NULL;
+    }
+    if (n > FA_MAX_REQUEST) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    fa_block *b = fa_blk_of(p);
+    void *np = h->pol->realloc ? h->pol->realloc(h, b, n) : bt_realloc(h, b, n);
+    if (!np) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (np != p) {
+        bit_clear(h, granule(h, p));
+        h->live--;
+        note_live(h, np, n);
+    } else if (h->reqs) {
+        h->reqs[granule(h, p)] = n;
+    }
+    return np;
+}
+
+size_t fa_usable_size(fa_heap *h, const void *p) {
+    if (!p || classify(h, p) != FA_OK)
+        return 0;
+    return fa_blk_size(fa_blk_of(p)) - FA_WORD;
+}
+
+int fa_owns(fa_heap *h, const void *p) { return p && classify(h, p) == FA_OK; }
+
+/* Shared by every check function: one line per violation. */
+void fa_report(FILE *log, long *count, const char *fmt, ...) {
+    ++*count;
+    if (!log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("heap check: ", log);
+    vfprintf(log, fmt, ap);
+    fputc('\n', log);
+    va_end(ap);
+}
+
+/* Internal access for the checker (check.c). */
+int fa_bit_is_set(const fa_heap *h, const void *payload) {
+    return bit_get(h, granule(h, payload));
+}
+size_t fa_requested(const fa_heap *h, const void *payload) {
+    return h->reqs ? h->reqs[granule(h, payload)] : 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * allocators.h: the one interface every allocator the harness replays
+ * against sits behind. An allocator is one file (harness/alloc_*.c) that
+ * defines one const fb_allocator and one line in the table of
+ * allocators.c.
+ *
+ * Where it sits: the replay engine (replay.c) drives these functions; it
+ * never knows which allocator it holds.
+ */
+#ifndef FB_ALLOCATORS_H
+#define FB_ALLOCATORS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* What the harness tells an allocator about the trace before creating a
+ * heap, so that fixed-region allocators can size themselves. */
+typedef struct fb_alloc_hint {
+    size_t peak_payload; /* highest total live payload of the trace */
+    size_t max_request;  /* largest single request */
+    size_t num_ids;      /* blocks the trace names */
+} fb_alloc_hint;
+
+/* Free-block statistics, where the allocator can say. */
+typedef struct fb_free_stats {
+    size_t used_bytes;   /* bytes in allocated blocks, headers included */
+    size_t free_bytes;   /* bytes in free blocks */
+    size_t largest_free; /* largest free block */
+    size_t free_blocks;  /* number of free blocks */
+} fb_free_stats;
+
+/* Heap map callback: block offset from the heap start, size, used flag. */
+typedef int (*fb_block_fn)(void *ctx, size_t offset, size_t size, int used);
+
+typedef struct fb_allocator {
+    const char *name;    /* command-line name */
+    const char *group;   /* "fit", "seed", "system" or "baseline" */
+    const char *summary; /* one line for `fitbench list` */
+    size_t align;        /* alignment promised for every payload */
+
+    /* Nonzero when usable here (a system library that is installed). */
+    int (*available)(void);
+    /* A fresh empty heap, or NULL (with errno) on failure. */
+    void *(*create)(const fb_alloc_hint *hint);
+    void (*destroy)(void *heap);
+    /* Back to empty for the next timed repetition, keeping memory mapped.
+     * NULL: the harness destroys and creates instead. */
+    void (*reset)(void *heap);
+
+    void *(*malloc)(void *heap, size_t n);
+    /* 0 on success; nonzero when the allocator rejects the pointer. */
+    int (*free)(void *heap, void *p);
+    void *(*realloc)(void *heap, void *p, size_t n);
+
+    /* Bytes held from the OS now. */
+    size_t (*footprint)(void *heap);
+
+    /* Optional: NULL when the allocator cannot say. */
+    /* Real address of a payload, for allocators whose malloc returns a
+     * handle in their own address space (MeMS). */
+    void *(*payload)(void *heap, void *p);
+    /* The allocator's own heap check: number of violations, each logged. */
+    long (*check)(void *heap, FILE *log);
+    int (*free_stats)(void *heap, fb_free_stats *st);
+    /* Walks blocks in address order; returns the first nonzero from fn. */
+    int (*walk)(void *heap, fb_block_fn fn, void *ctx);
+    /* Address range of the heap, for the payload-inside check. */
+    void (*range)(void *heap, const void **lo, const void **hi);
+} fb_allocator;
+
+/* The table of all allocators, in `fitbench list` order. */
+size_t fb_allocator_count(void);
+const fb_allocator *fb_allocator_at(size_t i);
+const fb_allocator *fb_allocator_find(const char *name);
+
+#endif
