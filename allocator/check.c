@@ -63,6 +63,32 @@ long fl_check(const fa_heap *h, fa_block *head, const char *what, FILE *log, siz
     return bad;
 }
 
+/* A used block whose payload start has no live bit must hold an aligned
+ * payload (fa_memalign): exactly one live bit inside the block, after a
+ * stub word that points back to the block's payload. Returns that payload,
+ * or NULL after reporting what is wrong. */
+static void *aligned_payload(const fa_heap *h, fa_block *b, FILE *log, long *bad) {
+    size_t off = (size_t)((char *)b - h->region);
+    char *pay = fa_blk_payload(b), *end = (char *)b + fa_blk_size(b), *found = NULL;
+    int n = 0;
+    for (char *q = pay + FA_ALIGN; q < end; q += FA_ALIGN)
+        if (fa_bit_is_set(h, q)) {
+            found = q;
+            n++;
+        }
+    if (n != 1) {
+        fa_report(log, bad, "used block at offset %zu has %d live payloads in the pointer bitmap",
+                  off, n);
+        return NULL;
+    }
+    fa_block *stub = fa_blk_of(found);
+    if (!fa_blk_is_stub(stub) || found - fa_blk_size(stub) != pay) {
+        fa_report(log, bad, "used block at offset %zu: aligned payload without a valid stub", off);
+        return NULL;
+    }
+    return found;
+}
+
 long fa_heap_check(fa_heap *h, FILE *log, fa_stats *st) {
     long bad = 0;
     fa_stats s = {0};
@@ -100,18 +126,19 @@ long fa_heap_check(fa_heap *h, FILE *log, fa_stats *st) {
                       off, fa_blk_prev_used(b), prev_used ? "used" : "free");
         void *pay = fa_blk_payload(b);
         int used = fa_blk_used(b);
-        if (used != fa_bit_is_set(h, pay))
-            fa_report(log, &bad, "block at offset %zu is %s but the pointer bitmap says %s", off,
-                      used ? "used" : "free", used ? "free" : "live");
+        if (used && !fa_bit_is_set(h, pay))
+            pay = aligned_payload(h, b, log, &bad);
+        else if (used != fa_bit_is_set(h, pay))
+            fa_report(log, &bad, "free block at offset %zu has a live bit in the pointer bitmap", off);
         if (used) {
             s.used_blocks++;
             s.used_bytes += sz;
             used_bits++;
-            if (h->reqs) {
+            if (h->reqs && pay) {
                 size_t req = fa_requested(h, pay);
-                if (req > sz - FA_WORD)
-                    fa_report(log, &bad, "block at offset %zu: request %zu exceeds its payload %zu",
-                              off, req, sz - FA_WORD);
+                if (req > (size_t)((char *)b + sz - (char *)pay))
+                    fa_report(log, &bad, "block at offset %zu: request %zu exceeds its payload", off,
+                              req);
                 s.payload_bytes += req;
             }
         } else {

@@ -77,6 +77,10 @@ const char *fa_heap_policy(const fa_heap *h);
 
 void *fa_malloc(fa_heap *h, size_t n);
 void *fa_calloc(fa_heap *h, size_t count, size_t size);
+/* A payload aligned to `align` (a power of two; EINVAL otherwise). Freed,
+ * reallocated and sized like any other; realloc returns 16-aligned memory
+ * as malloc does. */
+void *fa_memalign(fa_heap *h, size_t align, size_t n);
 void *fa_realloc(fa_heap *h, void *p, size_t n);
 /* 0, or -FA_E* when p is not a live payload of h (nothing is changed). */
 int fa_free(fa_heap *h, void *p);

@@ -153,7 +153,11 @@ void fa_brk_shrink(fa_heap *h, char *new_end) {
     write_epilogue(h, prev_used);
     size_t slack = (size_t)(h->committed - h->brk);
     if (slack > h->cfg.trim_threshold) {
-        char *from = h->region + round_up((size_t)(h->brk - h->region), h->page);
+        /* Keep a little committed above the break (none when the threshold
+         * is 0), so a heap that breathes around one size does not pay a
+         * page fault per page every time it grows back. */
+        size_t keep = h->cfg.trim_threshold < FA_COMMIT_CHUNK ? h->cfg.trim_threshold : FA_COMMIT_CHUNK;
+        char *from = h->region + round_up((size_t)(h->brk - h->region) + keep, h->page);
         if (from < h->committed) {
             size_t n = (size_t)(h->committed - from);
             /* Both calls only fail on arguments we computed from our own
@@ -371,6 +375,15 @@ static void *bt_realloc(fa_heap *h, fa_block *b, size_t n) {
 
 /* ----------------------------------------------------- the public calls */
 
+/* The block holding live payload p: p's own, or the one an aligned
+ * payload's stub points back to. */
+static fa_block *block_of_live(const void *p) {
+    fa_block *b = fa_blk_of(p);
+    if (fa_blk_is_stub(b))
+        b = fa_blk_of((const char *)p - fa_blk_size(b));
+    return b;
+}
+
 void *fa_malloc(fa_heap *h, size_t n) {
     if (n > FA_MAX_REQUEST) {
         errno = ENOMEM;
@@ -398,6 +411,44 @@ void *fa_calloc(fa_heap *h, size_t count, size_t size) {
     return p;
 }
 
+void *fa_memalign(fa_heap *h, size_t align, size_t n) {
+    if (align == 0 || (align & (align - 1))) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (align <= FA_ALIGN)
+        return fa_malloc(h, n);
+    if (n > FA_MAX_REQUEST || align > FA_MAX_REQUEST - n) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    /* Room for the payload at any alignment the block may fall on: the
+     * aligned start is at most align - 16 bytes into the payload. */
+    size_t asize = fa_adjust(n + align - FA_ALIGN);
+    char *p = h->pol->malloc ? h->pol->malloc(h, asize) : bt_malloc(h, asize);
+    if (!p) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    char *q = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+    if (q != p)
+        fa_blk_of(q)->head = (size_t)(q - p) | FA_B_STUB | FA_B_ALLOC;
+    note_live(h, q, n);
+    return q;
+}
+
+/* realloc of an aligned payload: its data does not start at its block's
+ * payload, so move it to a fresh block (which need only be 16-aligned). */
+static void *realloc_aligned(fa_heap *h, void *p, size_t n) {
+    size_t have = fa_usable_size(h, p);
+    void *np = fa_malloc(h, n);
+    if (!np)
+        return NULL;
+    memcpy(np, p, have < n ? have : n);
+    fa_free(h, p);
+    return np;
+}
+
 int fa_free(fa_heap *h, void *p) {
     if (!p)
         return 0;
@@ -408,7 +459,7 @@ int fa_free(fa_heap *h, void *p) {
     }
     bit_clear(h, granule(h, p));
     h->live--;
-    fa_block *b = fa_blk_of(p);
+    fa_block *b = block_of_live(p);
     if (h->pol->free)
         h->pol->free(h, b);
     else
@@ -435,6 +486,8 @@ void *fa_realloc(fa_heap *h, void *p, size_t n) {
         return NULL;
     }
     fa_block *b = fa_blk_of(p);
+    if (fa_blk_is_stub(b))
+        return realloc_aligned(h, p, n);
     void *np = h->pol->realloc ? h->pol->realloc(h, b, n) : bt_realloc(h, b, n);
     if (!np) {
         errno = ENOMEM;
@@ -453,7 +506,8 @@ void *fa_realloc(fa_heap *h, void *p, size_t n) {
 size_t fa_usable_size(fa_heap *h, const void *p) {
     if (!p || classify(h, p) != FA_OK)
         return 0;
-    return fa_blk_size(fa_blk_of(p)) - FA_WORD;
+    fa_block *b = block_of_live(p);
+    return (size_t)((char *)b + fa_blk_size(b) - (const char *)p);
 }
 
 int fa_owns(fa_heap *h, const void *p) { return p && classify(h, p) == FA_OK; }

@@ -54,6 +54,10 @@
  * raw masks outside the accessors below. */
 #define FA_B_ALLOC ((size_t)1)
 #define FA_B_PREV_ALLOC ((size_t)2)
+/* An aligned-payload stub (fa_memalign): not a block but one word just
+ * before a payload handed out at an alignment above 16, inside a used
+ * block. Its size field is the distance back to the block's payload. */
+#define FA_B_STUB ((size_t)4)
 #define FA_B_FLAGS ((size_t)15)
 
 /*
@@ -77,6 +81,7 @@ _Static_assert(FA_PAD + FA_WORD == FA_ALIGN, "payloads start 16-aligned");
 static inline size_t fa_blk_size(const fa_block *b) { return b->head & ~FA_B_FLAGS; }
 static inline int fa_blk_used(const fa_block *b) { return (b->head & FA_B_ALLOC) != 0; }
 static inline int fa_blk_prev_used(const fa_block *b) { return (b->head & FA_B_PREV_ALLOC) != 0; }
+static inline int fa_blk_is_stub(const fa_block *b) { return (b->head & FA_B_STUB) != 0; }
 static inline void *fa_blk_payload(fa_block *b) { return (char *)b + FA_WORD; }
 static inline fa_block *fa_blk_of(const void *payload) { return (fa_block *)((char *)payload - FA_WORD); }
 static inline fa_block *fa_blk_next(fa_block *b) { return (fa_block *)((char *)b + fa_blk_size(b)); }

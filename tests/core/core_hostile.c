@@ -71,6 +71,19 @@ static void hostile(const char *pol) {
     CHECK(fa_owns(h, c), "%s: failed realloc must leave the block", pol);
     CHECK(fa_heap_check(h, stderr, NULL) == 0, "%s: heap intact after impossible sizes", pol);
 
+    /* memalign: bad alignments and impossible sizes. */
+    errno = 0;
+    CHECK(fa_memalign(h, 48, 10) == NULL && errno == EINVAL, "%s: memalign(48) is not a power of two", pol);
+    errno = 0;
+    CHECK(fa_memalign(h, 0, 10) == NULL && errno == EINVAL, "%s: memalign(0)", pol);
+    errno = 0;
+    CHECK(fa_memalign(h, 4096, SIZE_MAX - 100) == NULL && errno == ENOMEM, "%s: memalign huge", pol);
+    char *al = fa_memalign(h, 256, 100);
+    CHECK(al && (uintptr_t)al % 256 == 0 && fa_usable_size(h, al) >= 100, "%s: memalign(256, 100)", pol);
+    CHECK(fa_free(h, al + 16) != 0, "%s: interior of an aligned payload must be rejected", pol);
+    CHECK(fa_free(h, al) == 0 && fa_free(h, al) != 0, "%s: aligned free, then double free", pol);
+    CHECK(fa_heap_check(h, stderr, NULL) == 0, "%s: heap intact after memalign", pol);
+
     /* malloc(0): a unique pointer each time. */
     char *z1 = fa_malloc(h, 0), *z2 = fa_malloc(h, 0);
     CHECK(z1 && z2 && z1 != z2, "%s: malloc(0) should give unique pointers", pol);

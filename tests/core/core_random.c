@@ -2,7 +2,7 @@
  * core_random.c: model-based random test of one policy of the core.
  *
  * Usage: core_random POLICY OPS SEED
- * Runs OPS random malloc/calloc/realloc/free calls over several size
+ * Runs OPS random malloc/calloc/memalign/realloc/free calls over several size
  * distributions (small, medium, exponential, heavy-tailed up to 4 MiB),
  * against a model that knows every live block's size and contents. After
  * every op: the heap checker finds nothing; every payload is 16-aligned,
@@ -104,6 +104,15 @@ int main(int argc, char **argv) {
                 for (size_t k = 0; k < s->n; k++)
                     nz += s->p[k] != 0;
                 CHECK(nz == 0, "op %ld: calloc returned %zu non-zero bytes", i, nz);
+            } else if (r < 25) {
+                size_t align = (size_t)32 << (rnd() % 8); /* 32 .. 4096 */
+                s->p = fa_memalign(h, align, n);
+                s->n = n;
+                CHECK(s->p != NULL, "op %ld: memalign(%zu, %zu) failed", i, align, n);
+                if (!s->p)
+                    continue;
+                CHECK((uintptr_t)s->p % align == 0, "op %ld: memalign(%zu) gave %p", i, align,
+                      (void *)s->p);
             } else {
                 s->p = fa_malloc(h, n);
                 s->n = n;
