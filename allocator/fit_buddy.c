@@ -40,6 +40,12 @@ static size_t bd_round(size_t asize) {
 
 static char *bd_base(fa_heap *h) { return (char *)fa_first_block(h); }
 
+/* Largest tree the region can hold. */
+static size_t bd_max_tree(fa_heap *h) {
+    size_t room = (size_t)(h->region_end - bd_base(h)) - FA_WORD;
+    return (size_t)1 << bd_order(room);
+}
+
 static void bd_init(fa_heap *h) { memset(h->pstate, 0, sizeof(buddy_state)); }
 
 static void bd_push(fa_heap *h, fa_block *b, size_t size) {
@@ -89,7 +95,8 @@ static void bd_trim(fa_heap *h) {
             fa_brk_shrink(h, (char *)first + FA_WORD);
             return;
         }
-        if (s->size <= FA_MIN_BLOCK)
+        /* One block spanning the tree: there is no block at its middle. */
+        if (s->size <= FA_MIN_BLOCK || fa_blk_size(first) >= s->size)
             return;
         fa_block *upper = (fa_block *)(bd_base(h) + s->size / 2);
         if (fa_blk_used(upper) || fa_blk_size(upper) != s->size / 2)
@@ -127,11 +134,14 @@ static void bd_split_use(fa_heap *h, fa_block *b, size_t size, size_t want) {
     fa_blk_mark_used(b, want);
 }
 
+
 static void *bd_malloc(fa_heap *h, size_t asize) {
     buddy_state *s = h->pstate;
     if (asize > ((size_t)1 << 61))
         return NULL;
     size_t want = bd_round(asize);
+    if (want > bd_max_tree(h))
+        return NULL; /* can never fit: grow nothing */
     for (;;) {
         for (unsigned k = bd_order(want); k < BD_ORDERS; k++) {
             fa_block *b = s->head[k];
@@ -150,19 +160,37 @@ static void *bd_malloc(fa_heap *h, size_t asize) {
             fa_blk_mark_used(b, want);
             return fa_blk_payload(b);
         }
-        if (!bd_double(h))
+        if (!bd_double(h)) {
+            bd_trim(h); /* give back the halves added for this request */
             return NULL;
+        }
     }
 }
 
 static void bd_free(fa_heap *h, fa_block *b) { bd_release(h, b, fa_blk_size(b)); }
 
+/* Shrinks used block b to `want` in place, giving the upper halves back
+ * one by one. */
+static void bd_shrink(fa_heap *h, fa_block *b, size_t want) {
+    size_t size = fa_blk_size(b);
+    while (size > want) {
+        size /= 2;
+        fa_blk_mark_used(b, size);
+        fa_block *upper = (fa_block *)((char *)b + size);
+        upper->head = FA_B_PREV_ALLOC;
+        bd_release(h, upper, size);
+    }
+}
+
 /* Grows b in place to `want` when every buddy on the way up is free and
- * whole, doubling the tree when b is all of it. Returns 1 on success. */
+ * whole, doubling the tree when b is all of it. Returns 1 on success; on
+ * failure b and the tree are as they were. */
 static int bd_grow_in_place(fa_heap *h, fa_block *b, size_t want) {
     buddy_state *s = h->pstate;
     size_t off = (size_t)((char *)b - bd_base(h));
     size_t size = fa_blk_size(b);
+    if (want > bd_max_tree(h))
+        return 0;
     /* First make sure it can be done, so that a failure changes nothing. */
     for (size_t sz = size; sz < want; sz *= 2) {
         if (off % (2 * sz))
@@ -174,9 +202,9 @@ static int bd_grow_in_place(fa_heap *h, fa_block *b, size_t want) {
             return 0;
     }
     for (size_t sz = size; sz < want; sz *= 2) {
-        if (sz >= s->size) {
-            if (!bd_double(h))
-                return 0; /* b and the tree are still consistent */
+        if (sz >= s->size && !bd_double(h)) {
+            bd_shrink(h, b, size); /* undo, and the tree halves back */
+            return 0;
         }
         bd_unlink(h, (fa_block *)((char *)b + sz));
         fa_blk_mark_used(b, 2 * sz);
@@ -187,14 +215,7 @@ static int bd_grow_in_place(fa_heap *h, fa_block *b, size_t want) {
 static void *bd_realloc(fa_heap *h, fa_block *b, size_t n) {
     size_t want = bd_round(fa_adjust(n)), size = fa_blk_size(b);
     if (want <= size) {
-        /* Shrink in place: give the upper halves back one by one. */
-        while (size > want) {
-            size /= 2;
-            fa_blk_mark_used(b, size);
-            fa_block *upper = (fa_block *)((char *)b + size);
-            upper->head = FA_B_PREV_ALLOC;
-            bd_release(h, upper, size);
-        }
+        bd_shrink(h, b, want);
         return fa_blk_payload(b);
     }
     if (want <= ((size_t)1 << 61) && bd_grow_in_place(h, b, want))

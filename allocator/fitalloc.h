@@ -32,8 +32,14 @@ typedef struct fa_heap fa_heap;
 #define FA_ALIGN 16
 
 /* Default address-space reservation of one heap (virtual; pages are
- * committed only as the break passes them). */
+ * committed only as the break passes them). When the system refuses it
+ * (a tight RLIMIT_AS, valgrind), a heap with region_bytes 0 tries a
+ * quarter of the size, down to FA_MIN_DEFAULT_REGION. */
 #define FA_DEFAULT_REGION ((size_t)64 << 30)
+#define FA_MIN_DEFAULT_REGION ((size_t)256 << 20)
+/* Default trim threshold: committed bytes kept above the break before
+ * pages go back to the OS (glibc's M_TRIM_THRESHOLD default). */
+#define FA_DEFAULT_TRIM ((size_t)128 << 10)
 
 /* Error codes (returned negated by fa_free and passed to the callback). */
 enum fa_error {
@@ -51,7 +57,8 @@ typedef void (*fa_error_fn)(void *ctx, enum fa_error err, const void *ptr,
                             const char *what);
 
 typedef struct fa_config {
-    size_t region_bytes;   /* address space to reserve; 0: FA_DEFAULT_REGION */
+    size_t region_bytes;   /* address space to reserve; 0: FA_DEFAULT_REGION,
+                              or less if the system refuses it */
     size_t trim_threshold; /* committed bytes above the break kept before
                               returning pages (0: return every whole page) */
     int track_requests;    /* keep each block's requested size, for the

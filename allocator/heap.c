@@ -31,7 +31,6 @@ static const fa_policy *const fa_policies[] = {
  * that a replay growing by a few bytes at a time does not pay a system call
  * per page. */
 #define FA_COMMIT_CHUNK ((size_t)256 << 10)
-#define FA_DEFAULT_TRIM ((size_t)128 << 10)
 
 size_t fa_policy_count(void) { return FA_NPOLICIES; }
 
@@ -92,8 +91,10 @@ static enum fa_error classify(const fa_heap *h, const void *p) {
      * marks a free block start; even so we read only inside the heap. */
     const fa_block *b = fa_blk_of(p);
     if (!fa_blk_used(b)) {
+        /* sz may be any user bytes: compare sizes, never form a pointer
+         * from it before it is known to stay inside the heap. */
         size_t sz = fa_blk_size(b);
-        if (sz >= FA_MIN_BLOCK && sz % FA_ALIGN == 0 && c - FA_WORD + sz <= h->brk - FA_WORD &&
+        if (sz >= FA_MIN_BLOCK && sz % FA_ALIGN == 0 && sz <= (size_t)(h->brk - c) &&
             *(const size_t *)(c - 2 * FA_WORD + sz) == sz)
             return FA_EDOUBLE;
     }
@@ -179,6 +180,37 @@ static void heap_init_empty(fa_heap *h) {
     h->pol->init(h);
 }
 
+static void unmap_region(fa_heap *h) {
+    if (h->region)
+        munmap(h->region, h->cfg.region_bytes);
+    if (h->bitmap)
+        munmap(h->bitmap, h->bitmap_bytes);
+    if (h->reqs)
+        munmap(h->reqs, h->reqs_bytes);
+    h->region = NULL;
+    h->bitmap = NULL;
+    h->reqs = NULL;
+}
+
+/* The region and its side tables for `bytes` of heap; 0, or -1 with
+ * nothing left mapped. */
+static int map_region(fa_heap *h, size_t bytes, int track) {
+    h->cfg.region_bytes = bytes;
+    h->region = map_bytes(bytes, PROT_NONE);
+    h->bitmap_bytes = bytes / FA_ALIGN / 8;
+    h->bitmap = h->region ? map_bytes(h->bitmap_bytes, PROT_READ | PROT_WRITE) : NULL;
+    if (track && h->bitmap) {
+        h->reqs_bytes = bytes / FA_ALIGN * sizeof(size_t);
+        h->reqs = map_bytes(h->reqs_bytes, PROT_READ | PROT_WRITE);
+    }
+    if (!h->region || !h->bitmap || (track && !h->reqs) ||
+        mprotect(h->region, h->page, PROT_READ | PROT_WRITE) != 0) {
+        unmap_region(h);
+        return -1;
+    }
+    return 0;
+}
+
 fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
     const fa_policy *pol = policy_lookup(policy);
     if (!pol) {
@@ -188,7 +220,8 @@ fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
     long pg = sysconf(_SC_PAGESIZE);
     size_t page = pg > 0 ? (size_t)pg : 4096;
     fa_config c = cfg ? *cfg : (fa_config){0};
-    if (c.region_bytes == 0)
+    int flexible = c.region_bytes == 0;
+    if (flexible)
         c.region_bytes = FA_DEFAULT_REGION;
     if (!cfg)
         c.trim_threshold = FA_DEFAULT_TRIM;
@@ -209,19 +242,15 @@ fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
     h->pstate = (char *)h + round_up(sizeof(fa_heap), 64);
     h->page = page;
     h->cfg = c;
-    h->region = map_bytes(c.region_bytes, PROT_NONE);
-    h->bitmap_bytes = c.region_bytes / FA_ALIGN / 8;
-    h->bitmap = h->region ? map_bytes(h->bitmap_bytes, PROT_READ | PROT_WRITE) : NULL;
-    if (c.track_requests && h->bitmap) {
-        h->reqs_bytes = c.region_bytes / FA_ALIGN * sizeof(size_t);
-        h->reqs = map_bytes(h->reqs_bytes, PROT_READ | PROT_WRITE);
+    while (map_region(h, c.region_bytes, c.track_requests) != 0) {
+        if (!flexible || c.region_bytes / 4 < FA_MIN_DEFAULT_REGION) {
+            munmap(h, ctl);
+            errno = ENOMEM;
+            return NULL;
+        }
+        c.region_bytes /= 4;
     }
-    if (!h->region || !h->bitmap || (c.track_requests && !h->reqs) ||
-        mprotect(h->region, page, PROT_READ | PROT_WRITE) != 0) {
-        fa_heap_destroy(h);
-        errno = ENOMEM;
-        return NULL;
-    }
+    h->cfg.region_bytes = c.region_bytes;
     h->region_end = h->region + c.region_bytes;
     h->committed = h->region + page;
     heap_init_empty(h);
@@ -231,21 +260,31 @@ fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
 void fa_heap_destroy(fa_heap *h) {
     if (!h)
         return;
-    if (h->region)
-        munmap(h->region, h->cfg.region_bytes);
-    if (h->bitmap)
-        munmap(h->bitmap, h->bitmap_bytes);
-    if (h->reqs)
-        munmap(h->reqs, h->reqs_bytes);
+    unmap_region(h);
     munmap(h, h->ctl_bytes);
+}
+
+/* Zeroes n bytes of a private anonymous mapping: large stretches by giving
+ * their pages back (they read as zeros again), the rest by memset. */
+static void zero_table(fa_heap *h, void *p, size_t n) {
+    if (n < ((size_t)1 << 20)) {
+        memset(p, 0, n);
+        return;
+    }
+    char *lo = (char *)p, *hi = lo + n;
+    char *a = (char *)round_up((size_t)lo, h->page), *b = (char *)((size_t)hi / h->page * h->page);
+    memset(lo, 0, (size_t)(a - lo));
+    if (madvise(a, (size_t)(b - a), MADV_DONTNEED) != 0)
+        memset(a, 0, (size_t)(b - a));
+    memset(b, 0, (size_t)(hi - b));
 }
 
 void fa_heap_reset(fa_heap *h) {
     /* Only the part of the side tables the heap ever reached can be dirty. */
     size_t g = (h->peak + FA_ALIGN - 1) / FA_ALIGN;
-    memset(h->bitmap, 0, (g + 7) / 8);
+    zero_table(h, h->bitmap, (g + 7) / 8);
     if (h->reqs)
-        memset(h->reqs, 0, g * sizeof(size_t));
+        zero_table(h, h->reqs, g * sizeof(size_t));
     heap_init_empty(h);
 }
 
