@@ -1,0 +1,15 @@
+# The trace loader (fbtrace: trace.c scans, trace_io.c reads and
+# gunzips, trace_stats.c profiles) and its load-speed
+# benchmark (trace_bench). Included by harness/CMakeLists.txt.
+find_package(ZLIB REQUIRED)
+
+add_library(fbtrace STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/trace.c
+  ${CMAKE_CURRENT_LIST_DIR}/trace_io.c
+  ${CMAKE_CURRENT_LIST_DIR}/trace_stats.c)
+target_include_directories(fbtrace PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(fbtrace PUBLIC ZLIB::ZLIB)
+
+# Not a test: prints load times of trace_load against a plain fscanf loop.
+add_executable(trace_bench ${CMAKE_CURRENT_LIST_DIR}/trace_bench.c)
+target_link_libraries(trace_bench PRIVATE fbtrace)

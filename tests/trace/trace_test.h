@@ -1,0 +1,69 @@
+/*
+ * trace_test.h: what the trace loader's test cases share: the check
+ * macro (counts failures and says which, then goes on), text helpers and
+ * the list of cases. One program, trace_test, runs one case per ctest
+ * entry: `trace_test CASE [SHARED_TRACES_DIR]`.
+ */
+#ifndef FB_TRACE_TEST_H
+#define FB_TRACE_TEST_H
+
+#include "trace.h"
+
+#include <stdio.h>
+
+extern int tt_failures;
+
+/* A check that goes on after a failure, so that one run shows all. */
+#define TT_CHECK(cond, ...)                                                  \
+    do {                                                                     \
+        if (!(cond)) {                                                       \
+            tt_failures++;                                                   \
+            fprintf(stderr, "%s:%d: FAILED: %s: ", __FILE__, __LINE__,      \
+                    #cond);                                                  \
+            fprintf(stderr, __VA_ARGS__);                                    \
+            fputc('\n', stderr);                                             \
+        }                                                                    \
+    } while (0)
+
+/* Exit status that ctest reads as "skipped" (SKIP_RETURN_CODE). */
+#define TT_SKIP 77
+
+/* Parses TEXT as a file named NAME; the warnings printed go to WARN
+ * (WCAP bytes, always NUL-terminated). Returns what trace_parse did. */
+int tt_parse(const char *name, const char *text, size_t len, trace *t,
+             trace_error *err, char *warn, size_t wcap);
+
+/* Number of lines in S (count of '\n'). */
+int tt_count_lines(const char *s);
+
+/* Nonzero when MSG begins with "NAME:" then a line number and ": ". */
+int tt_has_line(const char *msg, const char *name);
+
+/* A fresh directory under $TMPDIR (or /tmp) for files a case writes, and
+ * its removal with what is in it. */
+const char *tt_tmpdir(void);
+void tt_tmpdir_remove(void);
+
+/* Writes LEN bytes to PATH; 0 on success. */
+int tt_write_file(const char *path, const void *buf, size_t len);
+
+/* Reads a whole file into a new NUL-terminated buffer, or NULL. */
+char *tt_read_file(const char *path, size_t *len);
+
+/* Where the shared reference traces are, or NULL when absent. */
+const char *tt_shared_dir(void);
+
+/* The cases: each returns 0, or TT_SKIP; failures go to tt_failures. */
+int tt_case_errors(void);
+int tt_case_order(void);
+int tt_case_quirks(void);
+int tt_case_headers(void);
+int tt_case_whitespace(void);
+int tt_case_files(void);
+int tt_case_gzip(void);
+int tt_case_stats(void);
+int tt_case_classic(void);
+int tt_case_samples(void);
+int tt_case_mutate(void);
+
+#endif /* FB_TRACE_TEST_H */
