@@ -37,6 +37,13 @@ typedef struct fb_allocator {
     const char *group;   /* "fit", "seed", "system" or "baseline" */
     const char *summary; /* one line for `fitbench list` */
     size_t align;        /* alignment promised for every payload */
+    /* Shared library the cell's process runs with preloaded (system
+     * allocators), found in the multiarch library folders; NULL: none. */
+    const char *preload;
+    /* Nonzero when footprint() is too costly to call after every op; the
+     * space pass then samples it at every new payload peak and every
+     * ops/1000 ops. */
+    int footprint_sampled;
 
     /* Nonzero when usable here (a system library that is installed). */
     int (*available)(void);

@@ -1,0 +1,284 @@
+/*
+ * cell.c: running one cell in a child process (see cell.h).
+ */
+#include "cell.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile int fb_interrupted;
+
+/* What the memfd holds: this header, then num_ops trace_op at ops_offset. */
+typedef struct {
+    char magic[8];
+    char name[64];
+    uint64_t num_ids, num_ops, peak_payload, max_request, ops_offset;
+} trace_blob;
+
+#define BLOB_MAGIC "fbtrace1"
+#define CELL_TRACE_FD 4
+
+static int write_all(int fd, const void *buf, size_t n) {
+    const char *p = buf;
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int fb_trace_share(const trace *t) {
+    int fd = memfd_create("fitbench-trace", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    trace_blob b;
+    memset(&b, 0, sizeof b);
+    memcpy(b.magic, BLOB_MAGIC, 8);
+    snprintf(b.name, sizeof b.name, "%s", t->name);
+    b.num_ids = t->num_ids;
+    b.num_ops = t->num_ops;
+    b.peak_payload = t->peak_payload;
+    b.max_request = t->max_request;
+    b.ops_offset = (sizeof b + 63) / 64 * 64;
+    char pad[64] = {0};
+    if (write_all(fd, &b, sizeof b) || write_all(fd, pad, b.ops_offset - sizeof b) ||
+        write_all(fd, t->ops, t->num_ops * sizeof(trace_op))) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* Maps the parent's trace; 0 or -1 with a reason in row. */
+static int trace_attach(trace *t, fb_row *row) {
+    struct stat st;
+    memset(t, 0, sizeof *t);
+    if (fstat(CELL_TRACE_FD, &st) != 0 || (size_t)st.st_size < sizeof(trace_blob)) {
+        snprintf(row->detail, sizeof row->detail, "no trace handed to the cell");
+        return -1;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, CELL_TRACE_FD, 0);
+    if (m == MAP_FAILED) {
+        snprintf(row->detail, sizeof row->detail, "cannot map the trace: %s", strerror(errno));
+        return -1;
+    }
+    const trace_blob *b = m;
+    if (memcmp(b->magic, BLOB_MAGIC, 8) != 0 || b->ops_offset < sizeof *b ||
+        b->num_ops > ((size_t)st.st_size - b->ops_offset) / sizeof(trace_op)) {
+        snprintf(row->detail, sizeof row->detail, "the trace handed to the cell is damaged");
+        return -1;
+    }
+    static char name[64];
+    memcpy(name, b->name, sizeof name);
+    name[sizeof name - 1] = 0;
+    t->name = t->path = name;
+    t->num_ids = b->num_ids;
+    t->num_ops = b->num_ops;
+    t->peak_payload = b->peak_payload;
+    t->max_request = b->max_request;
+    t->ops = (trace_op *)((char *)m + b->ops_offset);
+    return 0;
+}
+
+const char *fb_system_library_path(const char *file, char *buf, size_t len);
+
+static void row_init(fb_row *row, const fb_cell_spec *s) {
+    memset(row, 0, sizeof *row);
+    snprintf(row->trace, sizeof row->trace, "%s", s->trace_name);
+    snprintf(row->allocator, sizeof row->allocator, "%s", s->alloc->name);
+}
+
+static void row_status(fb_row *row, const char *status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void row_status(fb_row *row, const char *status, const char *fmt, ...) {
+    snprintf(row->status, sizeof row->status, "%s", status);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(row->detail, sizeof row->detail, fmt, ap);
+    va_end(ap);
+}
+
+static double mono(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
+    row_init(row, s);
+    const fb_allocator *a = s->alloc;
+    char lib[512] = "";
+    if (!a->available()) {
+        row_status(row, "unavailable", "%s is not installed", a->preload ? a->preload : a->name);
+        return 1;
+    }
+    if (a->preload && !fb_system_library_path(a->preload, lib, sizeof lib)) {
+        row_status(row, "unavailable", "%s not found", a->preload);
+        return 1;
+    }
+    /* Exec the running binary itself through /proc/self/exe: it works even
+     * when the file on disk was rebuilt or removed during a long run. */
+    char self[] = "/proc/self/exe";
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        row_status(row, "error", "pipe: %s", strerror(errno));
+        return 1;
+    }
+    const fb_replay_opts *o = s->opts;
+    char fdarg[16], mt[32], xt[32], reps[16], every[32], passes[16];
+    snprintf(fdarg, sizeof fdarg, "%d", 3);
+    snprintf(mt, sizeof mt, "%g", o->min_time);
+    snprintf(xt, sizeof xt, "%g", o->max_time);
+    snprintf(reps, sizeof reps, "%u", o->fixed_reps);
+    snprintf(every, sizeof every, "%zu", o->check_every);
+    snprintf(passes, sizeof passes, "%u", o->passes);
+    char *argv[] = {self, "__cell", "-", (char *)a->name,
+                    (char *)(o->outdir ? o->outdir : ""), mt, xt, reps, every, passes, NULL};
+    pid_t pid = fork();
+    if (pid < 0) {
+        row_status(row, "error", "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return 1;
+    }
+    if (pid == 0) {
+        /* dup2 onto itself keeps close-on-exec: clear it by hand then. */
+        if (fds[1] == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(fds[1], 3) < 0)
+            _exit(126);
+        if (s->trace_fd == CELL_TRACE_FD ? fcntl(CELL_TRACE_FD, F_SETFD, 0) < 0
+                                         : dup2(s->trace_fd, CELL_TRACE_FD) < 0)
+            _exit(126);
+        if (lib[0])
+            setenv("LD_PRELOAD", lib, 1);
+        execv(self, argv);
+        _exit(127);
+    }
+    close(fds[1]);
+
+    fb_row got;
+    size_t have = 0;
+    double deadline = mono() + (s->timeout_s > 0 ? s->timeout_s : 1e9);
+    int timed_out = 0, interrupted = 0;
+    while (have < sizeof got) {
+        double left = deadline - mono();
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        struct pollfd pf = {.fd = fds[0], .events = POLLIN};
+        int pr = poll(&pf, 1, left > 1.0 ? 1000 : (int)(left * 1000) + 1);
+        if (fb_interrupted) {
+            interrupted = 1;
+            break;
+        }
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            continue;
+        ssize_t r = read(fds[0], (char *)&got + have, sizeof got - have);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        have += (size_t)r;
+    }
+    close(fds[0]);
+    if (timed_out || interrupted)
+        kill(pid, SIGKILL);
+    int st = 0;
+    struct rusage ru = {0};
+    while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
+        ;
+    if (have == sizeof got) {
+        *row = got;
+        if (!row->trace[0])
+            snprintf(row->trace, sizeof row->trace, "%s", s->trace_name);
+        row->rss_peak_kb = (uint64_t)ru.ru_maxrss;
+        return strcmp(row->status, "ok") == 0 ? 0 : 1;
+    }
+    row->rss_peak_kb = (uint64_t)ru.ru_maxrss;
+    if (interrupted) {
+        row_status(row, "interrupted", "the run was interrupted during this cell");
+        return -1;
+    }
+    if (timed_out)
+        row_status(row, "timeout", "no result within %.0f s", s->timeout_s);
+    else if (WIFSIGNALED(st))
+        row_status(row, "crash", "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+    else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+        row_status(row, "error", "cannot run %s", self);
+    else
+        row_status(row, "crash", "exited with status %d before reporting",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return 1;
+}
+
+/* ---------------------------------------------------------- child side */
+
+static int send_row(const fb_row *row) {
+    const char *p = (const char *)row;
+    size_t left = sizeof *row;
+    while (left) {
+        ssize_t w = write(3, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return 1;
+        p += w;
+        left -= (size_t)w;
+    }
+    return 0;
+}
+
+int fb_cell_main(int argc, char **argv) { return fb_cell_main_with(argc, argv, fb_allocator_find); }
+
+int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const char *)) {
+    if (argc != 9) {
+        fprintf(stderr, "fitbench __cell: internal command, not for direct use\n");
+        return 2;
+    }
+    fb_row row;
+    memset(&row, 0, sizeof row);
+    const fb_allocator *a = find(argv[2]);
+    fb_replay_opts o;
+    fb_replay_defaults(&o);
+    o.outdir = argv[3][0] ? argv[3] : NULL;
+    o.min_time = atof(argv[4]);
+    o.max_time = atof(argv[5]);
+    o.fixed_reps = (unsigned)strtoul(argv[6], NULL, 10);
+    o.check_every = (size_t)strtoull(argv[7], NULL, 10);
+    o.passes = (unsigned)strtoul(argv[8], NULL, 10);
+    snprintf(row.allocator, sizeof row.allocator, "%s", argv[2]);
+    trace t;
+    if (!a) {
+        snprintf(row.status, sizeof row.status, "error");
+        snprintf(row.detail, sizeof row.detail, "unknown allocator %s", argv[2]);
+        return send_row(&row);
+    }
+    if (trace_attach(&t, &row) != 0) {
+        snprintf(row.status, sizeof row.status, "error");
+        return send_row(&row);
+    }
+    fb_replay_cell(&t, a, &o, &row);
+    return send_row(&row);
+}

@@ -1,0 +1,45 @@
+/*
+ * cell.h: one (trace, allocator) cell in a process of its own. The parent
+ * starts `fitbench __cell` (the same binary) with the allocator's library
+ * preloaded when it has one, waits with a time limit, and turns whatever
+ * happened into a row: the child's own row when it finished, else crash
+ * (a signal), timeout, or error.
+ *
+ * The parent hands the loaded trace to the child in a memfd (a header and
+ * the op array) that the child maps read-only: the child never parses and
+ * never calls malloc before its replay, so a system allocator's footprint
+ * statistic sees nothing but the trace's own requests.
+ */
+#ifndef FB_CELL_H
+#define FB_CELL_H
+
+#include "allocators.h"
+#include "metrics.h"
+#include "replay.h"
+
+typedef struct fb_cell_spec {
+    int trace_fd;             /* from fb_trace_share */
+    const char *trace_name;   /* for the row when the child cannot say */
+    const fb_allocator *alloc;
+    const fb_replay_opts *opts;
+    double timeout_s;
+} fb_cell_spec;
+
+/* Runs the cell; fills row in every case. Returns 0 when the row's status
+ * is ok, 1 when it is not, -1 when the run was interrupted (SIGINT/SIGTERM
+ * reached the parent; the row says so). */
+int fb_cell_run(const fb_cell_spec *spec, fb_row *row);
+
+/* Writes t into a new memfd for the cells of this trace; the fd, or -1
+ * (errno set). Close it when the trace's cells are done. */
+int fb_trace_share(const trace *t);
+
+/* The child's side: `fitbench __cell ...`. The _with form looks
+ * allocators up with `find` (tests register broken allocators this way). */
+int fb_cell_main(int argc, char **argv);
+int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const char *));
+
+/* Set by the signal handler the run command installs. */
+extern volatile int fb_interrupted;
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * output.c: results.csv, results.json and summary.csv, and the printed
+ * tables. The per-cell columns come from FB_METRICS (metrics.h) alone.
+ */
+#include "output.h"
+
+#include "allocators.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct fb_results {
+    char dir[4096];
+    FILE *csv;
+    fb_row *rows;
+    size_t n, cap;
+};
+
+/* ------------------------------------------------------- CSV and JSON */
+
+static void csv_str(FILE *out, const char *s) {
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    }
+    fputc('"', out);
+}
+
+static void json_str(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+/* Numbers that JSON cannot hold (NaN, inf) are written as null. */
+static void json_f64(FILE *out, double v) {
+    if (isfinite(v))
+        fprintf(out, "%.6g", v);
+    else
+        fputs("null", out);
+}
+
+#define CSV_NAME(name, type, fmt, unit, desc) fputs(first ? #name : "," #name, out), first = 0;
+void fb_csv_header(FILE *out) {
+    int first = 1;
+    FB_METRICS(CSV_NAME)
+}
+
+#define CSV_VAL_STR(out, v, fmt) csv_str(out, v)
+#define CSV_VAL_TXT(out, v, fmt) csv_str(out, v)
+#define CSV_VAL_U64(out, v, fmt) fprintf(out, fmt, v)
+#define CSV_VAL_F64(out, v, fmt) fprintf(out, fmt, isfinite(v) ? v : 0.0)
+#define CSV_FIELD(name, type, fmt, unit, desc) \
+    if (!first)                                \
+        fputc(',', out);                       \
+    first = 0;                                 \
+    CSV_VAL_##type(out, row->name, fmt);
+void fb_csv_row(FILE *out, const fb_row *row) {
+    int first = 1;
+    FB_METRICS(CSV_FIELD)
+    fputc('\n', out);
+}
+
+#define JSON_VAL_STR(out, v) json_str(out, v)
+#define JSON_VAL_TXT(out, v) json_str(out, v)
+#define JSON_VAL_U64(out, v) fprintf(out, "%" PRIu64, v)
+#define JSON_VAL_F64(out, v) json_f64(out, v)
+#define JSON_FIELD(name, type, fmt, unit, desc) \
+    fputs(first ? "\"" #name "\": " : ", \"" #name "\": ", out); \
+    first = 0;                                 \
+    JSON_VAL_##type(out, row->name);
+void fb_json_row(FILE *out, const fb_row *row) {
+    int first = 1;
+    fputc('{', out);
+    FB_METRICS(JSON_FIELD)
+    fputc('}', out);
+}
+
+/* ----------------------------------------------------------- the files */
+
+fb_results *fb_results_open(const char *dir, char *err, size_t errlen) {
+    fb_results *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: cannot create folder: %s", dir, strerror(errno));
+        free(r);
+        return NULL;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    r->csv = fopen(path, "w");
+    if (!r->csv) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        free(r);
+        return NULL;
+    }
+    fb_csv_header(r->csv);
+    fputc('\n', r->csv);
+    fflush(r->csv);
+    return r;
+}
+
+static int write_json(fb_results *r) {
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/results.json", r->dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    fputs("[\n", f);
+    for (size_t i = 0; i < r->n; i++) {
+        fputs("  ", f);
+        fb_json_row(f, &r->rows[i]);
+        fputs(i + 1 < r->n ? ",\n" : "\n", f);
+    }
+    fputs("]\n", f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return -1;
+    return rename(tmp, path);
+}
+
+int fb_results_add(fb_results *r, const fb_row *row) {
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 64;
+        fb_row *rows = realloc(r->rows, cap * sizeof *rows);
+        if (!rows)
+            return -1;
+        r->rows = rows;
+        r->cap = cap;
+    }
+    r->rows[r->n++] = *row;
+    fb_csv_row(r->csv, row);
+    if (fflush(r->csv) != 0 || ferror(r->csv))
+        return -1;
+    return write_json(r);
+}
+
+size_t fb_results_count(const fb_results *r) { return r->n; }
+const fb_row *fb_results_row(const fb_results *r, size_t i) { return i < r->n ? &r->rows[i] : NULL; }
+
+/* ------------------------------------------------------------ summary */
+
+typedef struct {
+    const char *name, *group;
+    size_t traces, ok;
+    double util_sum, ops, secs;
+} alloc_sum;
+
+static double perf_index(double util, double kops, double libc_kops) {
+    if (!(libc_kops > 0))
+        return NAN;
+    double t = kops / libc_kops;
+    return 100.0 * (0.6 * util + 0.4 * (t < 1 ? t : 1));
+}
+
+static void print_alloc_table(FILE *out, const fb_results *r, const char *name, double libc_kops) {
+    fprintf(out, "\nResults for %s:\n", name);
+    fprintf(out, "%-22s %-8s %7s %9s %10s %10s\n", "trace", "valid", "util", "ops", "secs", "Kops");
+    double usum = 0, ops = 0, secs = 0;
+    size_t n = 0, ok = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const fb_row *w = &r->rows[i];
+        if (strcmp(w->allocator, name) != 0)
+            continue;
+        n++;
+        int good = strcmp(w->status, "ok") == 0;
+        if (good) {
+            ok++;
+            usum += w->util;
+            ops += (double)w->ops;
+            secs += w->replay_s;
+            fprintf(out, "%-22.22s %-8s %6.1f%% %9" PRIu64 " %10.6f %10.0f\n", w->trace, "yes",
+                    100 * w->util, w->ops, w->replay_s, w->kops);
+        } else {
+            fprintf(out, "%-22.22s %-8s %7s %9" PRIu64 " %10s %10s  %s\n", w->trace, w->status, "-",
+                    w->ops, "-", "-", w->detail);
+        }
+    }
+    if (!ok)
+        return;
+    double u = usum / (double)ok, k = secs > 0 ? ops / secs / 1000 : 0;
+    fprintf(out, "%-22s %-8s %6.1f%% %9.0f %10.6f %10.0f\n", "Total", "", 100 * u, ops, secs, k);
+    double pi = perf_index(u, k, libc_kops);
+    if (isfinite(pi))
+        fprintf(out, "Perf index = %.0f (util) + %.0f (thru) = %.0f/100 (%zu of %zu traces valid)\n",
+                60 * u, pi - 60 * u, pi, ok, n);
+}
+
+int fb_results_finish(fb_results *r, FILE *out) {
+    alloc_sum *s = calloc(r->n + 1, sizeof *s);
+    if (!s && r->n)
+        return -1;
+    size_t ns = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const fb_row *w = &r->rows[i];
+        size_t k = 0;
+        while (k < ns && strcmp(s[k].name, w->allocator) != 0)
+            k++;
+        if (k == ns) {
+            const fb_allocator *a = fb_allocator_find(w->allocator);
+            s[ns].name = w->allocator;
+            s[ns].group = a ? a->group : "";
+            ns++;
+        }
+        s[k].traces++;
+        if (strcmp(w->status, "ok") == 0) {
+            s[k].ok++;
+            s[k].util_sum += w->util;
+            s[k].ops += (double)w->ops;
+            s[k].secs += w->replay_s;
+        }
+    }
+    double libc_kops = NAN;
+    for (size_t k = 0; k < ns; k++)
+        if (strcmp(s[k].name, "libc") == 0 && s[k].secs > 0)
+            libc_kops = s[k].ops / s[k].secs / 1000;
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.csv", r->dir);
+    FILE *f = fopen(path, "w");
+    int rc = f ? 0 : -1;
+    if (f)
+        fprintf(f, "allocator,group,traces,ok,mean_util,kops,perf_index\n");
+    if (out) {
+        for (size_t k = 0; k < ns; k++)
+            print_alloc_table(out, r, s[k].name, libc_kops);
+        fprintf(out, "\nSummary (util: mean over valid traces; Kops: op-weighted; perf: "
+                     "classic index against libc in this run)\n");
+        fprintf(out, "%-12s %-9s %7s %7s %10s %6s\n", "allocator", "group", "valid", "util",
+                "Kops", "perf");
+    }
+    for (size_t k = 0; k < ns; k++) {
+        double u = s[k].ok ? s[k].util_sum / (double)s[k].ok : 0;
+        double kops = s[k].secs > 0 ? s[k].ops / s[k].secs / 1000 : 0;
+        double pi = s[k].ok ? perf_index(u, kops, libc_kops) : NAN;
+        if (f) {
+            fprintf(f, "%s,%s,%zu,%zu,%.4f,%.1f,", s[k].name, s[k].group, s[k].traces, s[k].ok, u, kops);
+            if (isfinite(pi))
+                fprintf(f, "%.1f", pi);
+            fputc('\n', f);
+        }
+        if (out) {
+            char pis[16] = "-";
+            if (isfinite(pi))
+                snprintf(pis, sizeof pis, "%.1f", pi);
+            fprintf(out, "%-12s %-9s %3zu/%-3zu %6.1f%% %10.0f %6s\n", s[k].name, s[k].group,
+                    s[k].ok, s[k].traces, 100 * u, kops, pis);
+        }
+    }
+    if (out && !isfinite(libc_kops))
+        fprintf(out, "(perf index needs libc in the same run)\n");
+    if (f && (ferror(f) | fclose(f)))
+        rc = -1;
+    free(s);
+    return rc;
+}
+
+void fb_results_close(fb_results *r) {
+    if (!r)
+        return;
+    if (r->csv)
+        fclose(r->csv);
+    free(r->rows);
+    free(r);
+}

@@ -1,0 +1,263 @@
+/*
+ * harness_unit.c: the replay passes on hand-made traces with known
+ * answers, and the correctness checks against allocators broken on
+ * purpose, one way each: overlap, misalignment, corrupted payload, NULL,
+ * a rejected free, a crash and a hang. Crash and hang go through the real
+ * cell machinery (a child process with a time limit): this binary is its
+ * own cell child, through fb_cell_main_with.
+ */
+#include "allocators.h"
+#include "cell.h"
+#include "fitalloc.h"
+#include "replay.h"
+#include "tcheck.h"
+#include "trace.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ------------------------------------------------ broken allocators */
+
+typedef struct {
+    fa_heap *h;
+    unsigned long n;  /* mallocs so far */
+    void *last;
+} broken_heap;
+
+enum { BREAK_AT = 20 };
+
+static void *b_create(const fb_alloc_hint *hint) {
+    (void)hint;
+    static broken_heap bh;
+    memset(&bh, 0, sizeof bh);
+    bh.h = fa_heap_create("tlsf", NULL);
+    return bh.h ? &bh : NULL;
+}
+static void b_destroy(void *p) { fa_heap_destroy(((broken_heap *)p)->h); }
+static int b_free(void *p, void *q) { return fa_free(((broken_heap *)p)->h, q); }
+static void *b_realloc(void *p, void *q, size_t n) { return fa_realloc(((broken_heap *)p)->h, q, n); }
+static size_t b_footprint(void *p) { return fa_heap_footprint(((broken_heap *)p)->h); }
+static void *plain(broken_heap *b, size_t n) {
+    b->n++;
+    return b->last = fa_malloc(b->h, n);
+}
+
+static void *m_overlap(void *p, size_t n) {
+    broken_heap *b = p;
+    void *prev = b->last;
+    void *q = plain(b, n);
+    return b->n == BREAK_AT && prev ? prev : q;
+}
+static void *m_misalign(void *p, size_t n) {
+    broken_heap *b = p;
+    char *q = plain(b, n + 16);
+    return b->n == BREAK_AT ? q + 8 : q;
+}
+static void *m_null(void *p, size_t n) {
+    broken_heap *b = p;
+    void *q = plain(b, n);
+    return b->n == BREAK_AT ? NULL : q;
+}
+static void *m_crash(void *p, size_t n) {
+    broken_heap *b = p;
+    if (b->n + 1 == BREAK_AT)
+        raise(SIGSEGV);
+    return plain(b, n);
+}
+static void *m_hang(void *p, size_t n) {
+    broken_heap *b = p;
+    if (b->n + 1 == BREAK_AT)
+        for (;;)
+            pause();
+    return plain(b, n);
+}
+static void *m_plain(void *p, size_t n) { return plain(p, n); }
+/* Corrupts: a realloc that moves without copying the payload. */
+static void *r_nocopy(void *p, void *q, size_t n) {
+    broken_heap *b = p;
+    if (!q)
+        return plain(b, n);
+    void *np = fa_malloc(b->h, n + 64);
+    fa_free(b->h, q);
+    return np;
+}
+static int f_reject(void *p, void *q) {
+    broken_heap *b = p;
+    return b->n >= BREAK_AT ? -1 : fa_free(b->h, q);
+}
+
+#define BROKEN(id, mfn, ffn, rfn)                                                     \
+    static const fb_allocator br_##id = {                                             \
+        .name = #id, .group = "test", .align = 16, .available = NULL, .create = b_create, \
+        .destroy = b_destroy, .malloc = mfn, .free = ffn, .realloc = rfn,             \
+        .footprint = b_footprint};
+BROKEN(overlap, m_overlap, b_free, b_realloc)
+BROKEN(misalign, m_misalign, b_free, b_realloc)
+BROKEN(null, m_null, b_free, b_realloc)
+BROKEN(crash, m_crash, b_free, b_realloc)
+BROKEN(hang, m_hang, b_free, b_realloc)
+BROKEN(nocopy, m_plain, b_free, r_nocopy)
+BROKEN(reject, m_plain, f_reject, b_realloc)
+
+static int always(void) { return 1; }
+
+static const fb_allocator *test_find(const char *name) {
+    static const fb_allocator *const all[] = {&br_overlap, &br_misalign, &br_null, &br_crash,
+                                              &br_hang,    &br_nocopy,   &br_reject};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (!strcmp(all[i]->name, name))
+            return all[i];
+    return fb_allocator_find(name);
+}
+
+/* ------------------------------------------------------------ traces */
+
+static const char small_trace[] = "0\n3\n6\n0\n"
+                                  "a 0 100\n"
+                                  "a 1 200\n"
+                                  "r 0 300\n"
+                                  "f 1\n"
+                                  "a 2 50\n"
+                                  "f 0\n";
+
+/* A longer trace: 200 blocks allocated, every one resized, then freed. */
+static char *make_long_trace(size_t *len) {
+    size_t cap = 1 << 16, n = 0;
+    char *s = malloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, "0\n200\n600\n1\n");
+    for (int i = 0; i < 200; i++)
+        n += (size_t)snprintf(s + n, cap - n, "a %d %d\n", i, 16 + (i * 37) % 500);
+    for (int i = 0; i < 200; i++)
+        n += (size_t)snprintf(s + n, cap - n, "r %d %d\n", i, 32 + (i * 53) % 900);
+    for (int i = 0; i < 200; i++)
+        n += (size_t)snprintf(s + n, cap - n, "f %d\n", i);
+    *len = n;
+    return s;
+}
+
+static void quick(fb_replay_opts *o) {
+    fb_replay_defaults(o);
+    o->fixed_reps = 3;
+    o->check_every = 1;
+}
+
+static void known_answers(void) {
+    trace t;
+    trace_error err;
+    CHECK(trace_parse("small.rep", small_trace, sizeof small_trace - 1, &t, &err, NULL) == 0,
+          "small trace: %s", err.msg);
+    fb_replay_opts o;
+    quick(&o);
+    fb_row row;
+    memset(&row, 0, sizeof row);
+    int rc = fb_replay_cell(&t, fb_allocator_find("bump"), &o, &row);
+    CHECK(rc == 0 && !strcmp(row.status, "ok"), "bump: %s %s", row.status, row.detail);
+    CHECK(row.ops == 6, "bump: ops %llu", (unsigned long long)row.ops);
+    /* Live payload: 100, 300, 500 (r 0: +200), 300, 350, 50: peak 500. */
+    CHECK(row.peak_payload == 500, "peak payload %llu, want 500", (unsigned long long)row.peak_payload);
+    /* bump: 16-byte header, 16-byte rounding: 128 + 224 + 320 + 80 bytes. */
+    CHECK(row.heap_peak == 752, "bump heap peak %llu, want 752", (unsigned long long)row.heap_peak);
+    CHECK(row.util > 0.6648 && row.util < 0.6650, "bump util %.4f, want 500/752", row.util);
+    CHECK(row.reps == 3 && row.kops > 0, "reps %llu kops %.1f", (unsigned long long)row.reps, row.kops);
+
+    for (size_t i = 0; i < fa_policy_count(); i++) {
+        const char *pol = fa_policy_name(i);
+        memset(&row, 0, sizeof row);
+        rc = fb_replay_cell(&t, fb_allocator_find(pol), &o, &row);
+        CHECK(rc == 0 && !strcmp(row.status, "ok"), "%s: %s %s", pol, row.status, row.detail);
+        CHECK(row.peak_payload == 500, "%s: peak payload", pol);
+        CHECK(row.heap_peak >= 500 && row.util <= 1.0 && row.util > 0.2, "%s: heap peak %llu util %.3f",
+              pol, (unsigned long long)row.heap_peak, row.util);
+        CHECK(row.lat_a_p50 <= row.lat_a_p99 && row.lat_a_p99 <= row.lat_a_p999 &&
+                  row.lat_a_p999 <= row.lat_a_max,
+              "%s: malloc latency percentiles out of order", pol);
+    }
+    trace_free(&t);
+
+    size_t len;
+    char *txt = make_long_trace(&len);
+    CHECK(trace_parse("long.rep", txt, len, &t, &err, NULL) == 0, "long trace: %s", err.msg);
+    for (size_t i = 0; i < fb_allocator_count(); i++) {
+        const fb_allocator *a = fb_allocator_at(i);
+        if (strcmp(a->group, "fit") && strcmp(a->group, "seed"))
+            continue;
+        memset(&row, 0, sizeof row);
+        rc = fb_replay_cell(&t, a, &o, &row);
+        CHECK(rc == 0 && !strcmp(row.status, "ok"), "%s on long: %s %s", a->name, row.status, row.detail);
+        CHECK(row.peak_payload == t.peak_payload, "%s: peak payload %llu, trace says %llu", a->name,
+              (unsigned long long)row.peak_payload, (unsigned long long)t.peak_payload);
+        CHECK(row.util > 0 && row.util <= 1.0, "%s: util %.3f", a->name, row.util);
+    }
+    trace_free(&t);
+    free(txt);
+}
+
+static void in_process_breakage(void) {
+    size_t len;
+    char *txt = make_long_trace(&len);
+    trace t;
+    trace_error err;
+    CHECK(trace_parse("long.rep", txt, len, &t, &err, NULL) == 0, "long trace: %s", err.msg);
+    fb_replay_opts o;
+    quick(&o);
+    o.passes = FB_PASS_CHECK;
+    static const struct {
+        const char *name, *status, *word;
+    } want[] = {
+        {"overlap", "invalid", "overlaps"},  {"misalign", "invalid", "aligned"},
+        {"null", "oom", "NULL"},             {"nocopy", "invalid", "corrupted"},
+        {"reject", "invalid", "rejected"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        fb_row row;
+        memset(&row, 0, sizeof row);
+        int rc = fb_replay_cell(&t, test_find(want[i].name), &o, &row);
+        CHECK(rc == 1 && !strcmp(row.status, want[i].status) && strstr(row.detail, want[i].word),
+              "%s: got %s \"%s\", want %s mentioning %s", want[i].name, row.status, row.detail,
+              want[i].status, want[i].word);
+    }
+    trace_free(&t);
+    free(txt);
+}
+
+static void child_breakage(void) {
+    size_t len;
+    char *txt = make_long_trace(&len);
+    trace t;
+    trace_error err;
+    CHECK(trace_parse("long.rep", txt, len, &t, &err, NULL) == 0, "long trace: %s", err.msg);
+    int fd = fb_trace_share(&t);
+    CHECK(fd >= 0, "fb_trace_share");
+    fb_replay_opts o;
+    quick(&o);
+    static const struct {
+        const char *name, *status;
+    } want[] = {{"crash", "crash"}, {"hang", "timeout"}, {"overlap", "invalid"}, {"tlsf", "ok"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        fb_allocator a = *test_find(want[i].name);
+        a.available = always;
+        fb_cell_spec spec = {fd, "long", &a, &o, 2.0};
+        fb_row row;
+        int rc = fb_cell_run(&spec, &row);
+        CHECK(!strcmp(row.status, want[i].status) && rc == !!strcmp(want[i].status, "ok"),
+              "%s in a child: got %s \"%s\", want %s", want[i].name, row.status, row.detail,
+              want[i].status);
+        CHECK(!strcmp(row.trace, "long") && !strcmp(row.allocator, want[i].name),
+              "%s: row names %s/%s", want[i].name, row.trace, row.allocator);
+    }
+    close(fd);
+    trace_free(&t);
+    free(txt);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "__cell"))
+        return fb_cell_main_with(argc - 1, argv + 1, test_find);
+    known_answers();
+    in_process_breakage();
+    child_breakage();
+    TCHECK_EXIT("harness_unit");
+}
