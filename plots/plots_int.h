@@ -1,0 +1,163 @@
+/*
+ * plots_int.h: what the plots module knows about a results folder, shared
+ * by its files (not part of the public interface, which is plots.h).
+ *
+ * Data flow inside the module:
+ *
+ *   DIR: CSV and JSON --load.c--> plots_set --charts*.c--> DIR/plots/data: .dat
+ *                                    |                      + gnuplot (gnuplot.c)
+ *                                    |                      --> DIR/plots: .svg, .png
+ *                                    +--report.c--> DIR/report.html
+ *
+ * A plots_set holds the rows of results.csv, the allocators (from
+ * summary.csv, or computed from the rows when summary.csv is absent), the
+ * traces, meta.json and bench.json trees, the list of charts with what
+ * became of each, and the warnings the page repeats. Traces and allocators
+ * keep the order in which the run wrote them, so every chart and table
+ * shows them the same way and each allocator keeps one colour throughout.
+ */
+#ifndef PLOTS_INT_H
+#define PLOTS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "plots_json.h"
+
+/* One row of results.csv. The numeric fields come from harness/metrics.h,
+ * so a metric added there is read here with no change; strings are owned
+ * copies of any length (fb_row's fixed arrays would cut long details). */
+#define PLOTS_FIELD_STR(name) char *name;
+#define PLOTS_FIELD_TXT(name) char *name;
+#define PLOTS_FIELD_U64(name) uint64_t name;
+#define PLOTS_FIELD_F64(name) double name;
+#define PLOTS_ROW_FIELD(name, type, fmt, unit, desc) PLOTS_FIELD_##type(name)
+typedef struct plots_row {
+    FB_METRICS(PLOTS_ROW_FIELD)
+    unsigned long line; /* line of results.csv, for messages */
+    size_t ti, ai;      /* index of its trace and allocator */
+    int ok;             /* status is "ok": the numbers may be drawn */
+} plots_row;
+#undef PLOTS_ROW_FIELD
+
+typedef struct plots_alloc {
+    char *name;
+    char *group;       /* fit, seed, system, baseline, or "" when unknown */
+    int in_summary;    /* the figures below come from summary.csv */
+    uint64_t traces;   /* traces it ran */
+    uint64_t ok;       /* ... of which status ok */
+    double mean_util;  /* fraction */
+    double kops;       /* op-weighted, Kops/s */
+    double perf_index; /* 0..100 */
+    int has_perf;      /* perf_index is known (libc ran) */
+    size_t color;      /* index into the palette, stable across charts */
+} plots_alloc;
+
+typedef struct plots_trace {
+    char *name;
+    char *safe;            /* file-name-safe and unique, for chart names */
+    uint64_t ops;          /* from its rows */
+    uint64_t peak_payload; /* largest over its ok rows */
+} plots_trace;
+
+/* A chart the module tried to draw; report.c places the drawn ones. */
+typedef enum plots_kind {
+    PLOTS_K_UTIL,
+    PLOTS_K_KOPS,
+    PLOTS_K_TRADEOFF,
+    PLOTS_K_TIMELINE,
+    PLOTS_K_LATENCY,
+    PLOTS_K_HEAPMAP,
+    PLOTS_K_BENCH_PAIR,
+    PLOTS_K_BENCH_RANDOM,
+    PLOTS_K_BENCH_REPLAY,
+    PLOTS_K_COUNT
+} plots_kind;
+
+typedef struct plots_chart {
+    plots_kind kind;
+    long trace;   /* index of the trace for per-trace kinds, else -1 */
+    char *stem;   /* file name without extension, under DIR/plots/ */
+    char *title;  /* also the page's caption and alt text */
+    int png;      /* a PNG is drawn too (the README's images) */
+    int drawn;    /* every requested file was written and checked */
+    char *note;   /* why it is missing, when it is */
+} plots_chart;
+
+/* One benchmark result picked from bench.json (median aggregate when the
+ * run repeated, else the mean of its iterations). */
+typedef struct plots_bench {
+    char *name;       /* run name, e.g. BM_pair/tlsf/64 */
+    double real_ns;   /* real time per iteration in ns */
+    double cpu_ns;
+    double items_ps;  /* items_per_second, or 0 */
+    double util;      /* the util counter, or -1 */
+    char *error;      /* error_message of a failed benchmark, or NULL */
+} plots_bench;
+
+typedef struct plots_set {
+    char *dir;
+    char *prog; /* "fitbench plot" or "fitbench report", for messages */
+
+    plots_row *rows;
+    size_t nrows;
+    plots_trace *traces;
+    size_t ntraces;
+    plots_alloc *allocs;
+    size_t nallocs;
+    long *cell; /* [ti * nallocs + ai]: row index, or -1 */
+    int summary_file; /* allocators' figures came from summary.csv */
+
+    plots_json *meta;   /* NULL when meta.json is absent or unreadable */
+    plots_bench *bench; /* NULL when bench.json is absent or unreadable */
+    size_t nbench;
+    int bench_present;  /* bench.json exists (even if unreadable) */
+
+    plots_chart *charts;
+    size_t ncharts;
+    long heap_ti, heap_ai; /* heap map cell, or -1 */
+
+    char **warnings; /* also printed on stderr when they happen */
+    size_t nwarnings;
+} plots_set;
+
+/* Options shared by `plot` and `report`. */
+typedef struct plots_opts {
+    const char *dir;
+    const char *heapmap; /* TRACE/ALLOC, or NULL for the default choice */
+    int png;             /* 0: SVG only; 1: PNG of the overview charts too;
+                            2: PNG of every chart */
+    int jobs;            /* gnuplot processes at once */
+    int progress;        /* print progress lines on stderr */
+} plots_opts;
+
+/* load.c */
+/* Reads the folder. 0, or 2 after printing why (bad input), or 1 (system
+ * failure such as out of memory). */
+int plots_load(plots_set *s, const char *dir, const char *prog);
+void plots_set_free(plots_set *s);
+/* Records a warning and prints it on stderr. */
+void plots_warn(plots_set *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints an error on stderr, prefixed with the command. */
+void plots_error(const plots_set *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const plots_row *plots_cell(const plots_set *s, size_t ti, size_t ai);
+/* load_bench.c: reads bench.json when present; 1 only out of memory. */
+int plots_load_bench(plots_set *s);
+/* DIR/SUB/<trace>__<alloc>.csv when the file exists, else NULL (malloc'd). */
+char *plots_cell_file(const plots_set *s, const char *sub, size_t ti, size_t ai);
+/* A malloc'd printf. NULL only when out of memory. */
+char *plots_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* charts.c / charts_data.c */
+/* Draws every chart; 0 when all went well, 1 when some failed, 2 for bad
+ * options (an unknown --heapmap cell). */
+int plots_draw(plots_set *s, const plots_opts *o);
+const char *plots_color(size_t i);
+
+/* report.c */
+int plots_report_write(plots_set *s);
+
+#endif
