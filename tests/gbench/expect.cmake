@@ -1,0 +1,36 @@
+# Runs a command and checks its exit status and output; for the cases
+# where ctest's own pass/fail rules cannot check both at once.
+#   cmake -DRC=N [-DERR_RE=re] [-DOUT_RE=re] [-DOUT_RE1=re ... -DOUT_RE9=re]
+#         -P expect.cmake -- COMMAND ARGS...
+# Every regex must match (ERR_RE on stderr, the OUT_RE* on stdout).
+set(cmd "")
+set(take OFF)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 0 ${last})
+  if(take)
+    list(APPEND cmd "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(take ON)
+  endif()
+endforeach()
+if(NOT cmd)
+  message(FATAL_ERROR "expect.cmake: no command after --")
+endif()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                ERROR_VARIABLE err)
+message("stdout:\n${out}\nstderr:\n${err}")
+set(bad "")
+if(NOT "${rc}" STREQUAL "${RC}")
+  string(APPEND bad "exit status ${rc}, want ${RC}\n")
+endif()
+if(DEFINED ERR_RE AND NOT err MATCHES "${ERR_RE}")
+  string(APPEND bad "stderr does not match: ${ERR_RE}\n")
+endif()
+foreach(v OUT_RE OUT_RE1 OUT_RE2 OUT_RE3 OUT_RE4 OUT_RE5 OUT_RE6 OUT_RE7 OUT_RE8 OUT_RE9)
+  if(DEFINED ${v} AND NOT out MATCHES "${${v}}")
+    string(APPEND bad "stdout does not match: ${${v}}\n")
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "${bad}")
+endif()
