@@ -175,11 +175,20 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     }
     close(fds[1]);
 
-    fb_row got;
+    /* The child sends its row after every pass (status "running") and once
+     * at the end: keep the last complete one, so a cell cut short keeps
+     * the figures of the passes it finished. */
+    fb_row got, last;
     size_t have = 0;
+    int have_last = 0;
     double deadline = mono() + (s->timeout_s > 0 ? s->timeout_s : 1e9);
     int timed_out = 0, interrupted = 0;
-    while (have < sizeof got) {
+    for (;;) {
+        if (have == sizeof got) {
+            last = got;
+            have_last = 1;
+            have = 0;
+        }
         double left = deadline - mono();
         if (left <= 0) {
             timed_out = 1;
@@ -210,26 +219,41 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
         ;
     if (have == sizeof got) {
-        *row = got;
+        last = got;
+        have_last = 1;
+    }
+    if (have_last && strcmp(last.status, "running") != 0) {
+        *row = last;
         if (!row->trace[0])
             snprintf(row->trace, sizeof row->trace, "%s", s->trace_name);
         row->rss_peak_kb = (uint64_t)ru.ru_maxrss;
         return strcmp(row->status, "ok") == 0 ? 0 : 1;
+    }
+    char done[64] = "";
+    if (have_last) {
+        /* Keep what the finished passes measured; say where it stopped. */
+        snprintf(done, sizeof done, "%.60s", last.detail);
+        *row = last;
     }
     row->rss_peak_kb = (uint64_t)ru.ru_maxrss;
     if (interrupted) {
         row_status(row, "interrupted", "the run was interrupted during this cell");
         return -1;
     }
+    const char *kept = done[0] ? " (figures of the passes before it are kept)" : "";
+    const char *after = done[0] ? done : "";
     if (timed_out)
-        row_status(row, "timeout", "no result within %.0f s", s->timeout_s);
+        row_status(row, "timeout", "no result within %.0f s%s%s%s", s->timeout_s,
+                   done[0] ? ", after the " : "", after, done[0] ? " pass" : "");
     else if (WIFSIGNALED(st))
-        row_status(row, "crash", "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+        row_status(row, "crash", "killed by signal %d (%s)%s%s%s", WTERMSIG(st),
+                   strsignal(WTERMSIG(st)), done[0] ? " after the " : "", after,
+                   done[0] ? " pass" : "");
     else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
         row_status(row, "error", "cannot run %s", self);
     else
-        row_status(row, "crash", "exited with status %d before reporting",
-                   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        row_status(row, "crash", "exited with status %d before reporting%s",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : -1, kept);
     return 1;
 }
 
@@ -248,6 +272,11 @@ static int send_row(const fb_row *row) {
         left -= (size_t)w;
     }
     return 0;
+}
+
+static void send_progress(const fb_row *row, void *ctx) {
+    (void)ctx;
+    send_row(row);
 }
 
 int fb_cell_main(int argc, char **argv) { return fb_cell_main_with(argc, argv, fb_allocator_find); }
@@ -279,6 +308,7 @@ int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const c
         snprintf(row.status, sizeof row.status, "error");
         return send_row(&row);
     }
+    o.progress = send_progress;
     fb_replay_cell(&t, a, &o, &row);
     return send_row(&row);
 }

@@ -8,6 +8,7 @@
  */
 #include "allocators.h"
 #include "cell.h"
+#include "cmds_programs.h"
 #include "cmds_trace.h"
 #include "fitalloc.h"
 #include "output.h"
@@ -50,6 +51,7 @@ static void usage_main(FILE *out) {
             "  convert  convert a glibc mtrace log into a trace\n"
             "  plot     draw the charts of a results folder\n"
             "  report   draw the charts and write report.html for a results folder\n"
+            "  programs time real programs under each policy and system allocator\n"
             "\n"
             "`fitbench COMMAND --help` describes each.\n");
 }
@@ -264,7 +266,8 @@ static void usage_run(FILE *out) {
             "  -r N             exactly N timed repetitions (default: adaptive, >= 3 and\n"
             "                   >= --min-time seconds)\n"
             "  --min-time S     timed replay seconds per cell, at least (default 0.2)\n"
-            "  --timeout S      seconds a cell may take before it is killed (default 300)\n"
+            "  --timeout S      seconds a cell may take before it is killed (default 120);\n"
+            "                   a cell cut short keeps the figures of its finished passes\n"
             "  --check-every N  run the allocator's heap check every N ops (default: 64\n"
             "                   times per trace)\n"
             "  -q               no progress line, no tables\n"
@@ -305,7 +308,7 @@ static int cmd_run(int argc, char **argv) {
     const char *alist = "all", *outdir = "results";
     fb_replay_opts o;
     fb_replay_defaults(&o);
-    double timeout = 300;
+    double timeout = 120;
     int quiet = 0, c;
     size_t v;
     optind = 1;
@@ -515,6 +518,7 @@ int main(int argc, char **argv) {
         {"run", cmd_run},         {"list", cmd_list},       {"check", cmd_check},
         {"stats", cmd_stats},     {"record", cmd_record},   {"gen", cmd_gen},
         {"convert", cmd_convert}, {"plot", cmd_plot},       {"report", cmd_report},
+        {"programs", cmd_programs},
         {"__cell", fb_cell_main},
     };
     if (argc < 2) {

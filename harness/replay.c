@@ -655,13 +655,25 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
     unsigned passes = o->passes ? o->passes : ~0u;
     /* Space first: a system allocator keeps what earlier passes freed, and
      * its process-wide footprint must see this trace from a clean start. */
-    if ((passes & FB_PASS_SPACE) && pass_space(t, a, o, row))
-        return 1;
-    if ((passes & FB_PASS_CHECK) && pass_check(t, a, o, row))
-        return 1;
-    if ((passes & FB_PASS_TIME) && pass_time(t, a, o, row))
-        return 1;
-    if ((passes & FB_PASS_LATENCY) && pass_latency(t, a, o, row))
-        return 1;
+    static const struct {
+        unsigned bit;
+        const char *name;
+        int (*run)(const trace *, const fb_allocator *, const fb_replay_opts *, fb_row *);
+    } order[] = {{FB_PASS_SPACE, "space", pass_space},
+                 {FB_PASS_CHECK, "correctness", pass_check},
+                 {FB_PASS_TIME, "throughput", pass_time},
+                 {FB_PASS_LATENCY, "latency", pass_latency}};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (!(passes & order[i].bit))
+            continue;
+        if (order[i].run(t, a, o, row))
+            return 1;
+        if (o->progress) {
+            fb_row so_far = *row;
+            snprintf(so_far.status, sizeof so_far.status, "running");
+            snprintf(so_far.detail, sizeof so_far.detail, "%s", order[i].name);
+            o->progress(&so_far, o->progress_ctx);
+        }
+    }
     return 0;
 }

@@ -33,6 +33,10 @@ typedef struct fb_replay_opts {
     size_t check_every;   /* heap check period in ops; 0: ~64 per trace */
     unsigned passes;      /* FB_PASS_* bits; 0: all */
     const char *outdir;   /* timeline/, heapmap/, latency/ go here; NULL: none */
+    /* Called after each pass that passed, with the row so far (status
+     * "running", detail naming the pass); NULL: not called. */
+    void (*progress)(const fb_row *row, void *ctx);
+    void *progress_ctx;
 } fb_replay_opts;
 
 enum { FB_PASS_CHECK = 1, FB_PASS_SPACE = 2, FB_PASS_TIME = 4, FB_PASS_LATENCY = 8 };

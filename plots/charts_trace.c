@@ -523,8 +523,9 @@ void plots_charts_heapmap(plots_set *s, plots_jobs *j)
             fmt_bytes(lb, sizeof lb, largest);
             char *title = plots_strf("Heap at its footprint peak: %s / %s",
                                      s->traces[ti].name, s->allocs[ai].name);
-            char *sub = plots_strf("%zu used blocks (%s), %zu free blocks (%s), largest "
-                                   "free %s", used_n, ub, free_n, fb, lb);
+            /* The heap map merges neighbouring blocks in the same state. */
+            char *sub = plots_strf("%zu used stretches (%s), %zu free stretches (%s), "
+                                   "largest free stretch %s", used_n, ub, free_n, fb, lb);
             char *xl = plots_strf("offset within the row (%s)", unit);
             char *yl = plots_strf("row start offset (%s)", unit);
             if (title) {

@@ -27,12 +27,15 @@ typedef struct {
     void *last;
 } broken_heap;
 
+static int creates; /* heaps created in this process: one per pass */
+
 enum { BREAK_AT = 20 };
 
 static void *b_create(const fb_alloc_hint *hint) {
     (void)hint;
     static broken_heap bh;
     memset(&bh, 0, sizeof bh);
+    creates++;
     bh.h = fa_heap_create("tlsf", NULL);
     return bh.h ? &bh : NULL;
 }
@@ -74,6 +77,14 @@ static void *m_hang(void *p, size_t n) {
             pause();
     return plain(b, n);
 }
+/* Hangs in the second pass (correctness), after the space pass passed. */
+static void *m_latehang(void *p, size_t n) {
+    broken_heap *b = p;
+    if (creates >= 2 && b->n + 1 == BREAK_AT)
+        for (;;)
+            pause();
+    return plain(b, n);
+}
 static void *m_plain(void *p, size_t n) { return plain(p, n); }
 /* Corrupts: a realloc that moves without copying the payload. */
 static void *r_nocopy(void *p, void *q, size_t n) {
@@ -99,14 +110,16 @@ BROKEN(misalign, m_misalign, b_free, b_realloc)
 BROKEN(null, m_null, b_free, b_realloc)
 BROKEN(crash, m_crash, b_free, b_realloc)
 BROKEN(hang, m_hang, b_free, b_realloc)
+BROKEN(latehang, m_latehang, b_free, b_realloc)
 BROKEN(nocopy, m_plain, b_free, r_nocopy)
 BROKEN(reject, m_plain, f_reject, b_realloc)
 
 static int always(void) { return 1; }
 
 static const fb_allocator *test_find(const char *name) {
-    static const fb_allocator *const all[] = {&br_overlap, &br_misalign, &br_null, &br_crash,
-                                              &br_hang,    &br_nocopy,   &br_reject};
+    static const fb_allocator *const all[] = {&br_overlap, &br_misalign, &br_null,
+                                              &br_crash,   &br_hang,     &br_latehang,
+                                              &br_nocopy,  &br_reject};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!strcmp(all[i]->name, name))
             return all[i];
@@ -248,6 +261,17 @@ static void child_breakage(void) {
         CHECK(!strcmp(row.trace, "long") && !strcmp(row.allocator, want[i].name),
               "%s: row names %s/%s", want[i].name, row.trace, row.allocator);
     }
+    /* A cell cut short keeps what its finished passes measured. */
+    fb_allocator late = br_latehang;
+    late.available = always;
+    fb_cell_spec spec = {fd, "long", &late, &o, 2.0};
+    fb_row row;
+    fb_cell_run(&spec, &row);
+    CHECK(!strcmp(row.status, "timeout") && strstr(row.detail, "after the space pass"),
+          "latehang: got %s \"%s\", want a timeout after the space pass", row.status, row.detail);
+    CHECK(row.peak_payload == t.peak_payload && row.heap_peak >= row.peak_payload && row.util > 0,
+          "latehang: the space pass's figures must be kept (peak %llu, heap %llu)",
+          (unsigned long long)row.peak_payload, (unsigned long long)row.heap_peak);
     close(fd);
     trace_free(&t);
     free(txt);
