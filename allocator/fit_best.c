@@ -16,18 +16,7 @@ typedef struct {
 static void best_init(fa_heap *h) { ((best_state *)h->pstate)->head = NULL; }
 
 static fa_block *best_find(fa_heap *h, size_t asize) {
-    fa_block *best = NULL;
-    size_t best_size = SIZE_MAX;
-    for (fa_block *b = ((best_state *)h->pstate)->head; b; b = b->next) {
-        size_t s = fa_blk_size(b);
-        if (s >= asize && s < best_size) {
-            best = b;
-            best_size = s;
-            if (s == asize)
-                break;
-        }
-    }
-    return best;
+    return fl_best_fit(((best_state *)h->pstate)->head, asize);
 }
 
 static void best_insert(fa_heap *h, fa_block *b) { fl_push(&((best_state *)h->pstate)->head, b); }

@@ -34,22 +34,6 @@ static size_t sf_class(size_t size) {
 
 static void seg_init(fa_heap *h) { memset(h->pstate, 0, sizeof(seg_state)); }
 
-/* Smallest block of list c that holds asize, or NULL. */
-static fa_block *seg_best_in(fa_block *head, size_t asize) {
-    fa_block *best = NULL;
-    size_t best_size = SIZE_MAX;
-    for (fa_block *b = head; b; b = b->next) {
-        size_t s = fa_blk_size(b);
-        if (s >= asize && s < best_size) {
-            best = b;
-            best_size = s;
-            if (s == asize)
-                break;
-        }
-    }
-    return best;
-}
-
 /* First non-empty class >= c, or SF_CLASSES. */
 static size_t seg_next_class(const seg_state *s, size_t c) {
     size_t w = c / 64;
@@ -71,14 +55,14 @@ static fa_block *seg_find(fa_heap *h, size_t asize) {
         if (s->head[c])
             return s->head[c];
     } else if (s->head[c]) {
-        fa_block *b = seg_best_in(s->head[c], asize);
+        fa_block *b = fl_best_fit(s->head[c], asize);
         if (b)
             return b;
     }
     c = seg_next_class(s, c + 1);
     if (c == SF_CLASSES)
         return NULL;
-    return c < SF_EXACT ? s->head[c] : seg_best_in(s->head[c], asize);
+    return c < SF_EXACT ? s->head[c] : fl_best_fit(s->head[c], asize);
 }
 
 static void seg_insert(fa_heap *h, fa_block *b) {

@@ -46,6 +46,23 @@ static inline void fl_insert_sorted(fa_block **head, fa_block *b) {
     fl_insert_after(head, after, b);
 }
 
+/* The smallest listed block of at least asize (stopping at an exact fit),
+ * or NULL: best fit over one list. */
+static inline fa_block *fl_best_fit(fa_block *head, size_t asize) {
+    fa_block *best = NULL;
+    size_t best_size = SIZE_MAX;
+    for (fa_block *b = head; b; b = b->next) {
+        size_t s = fa_blk_size(b);
+        if (s >= asize && s < best_size) {
+            best = b;
+            best_size = s;
+            if (s == asize)
+                break;
+        }
+    }
+    return best;
+}
+
 /* Checks one list: every node inside the heap, aligned as a block, free,
  * back links consistent, no cycle. Optional per-node test `fits` (NULL:
  * none) for a policy's own rule; `what` names the list in messages. Adds

@@ -37,22 +37,6 @@ typedef struct {
 static replay_case *cases;
 static size_t ncases;
 
-/* Frees what an unbalanced trace leaves live, then empties the heap. */
-static void *fresh_heap(const fb_allocator *a, void *heap, void **ptrs, size_t n,
-                        const fb_alloc_hint *hint) {
-    for (size_t i = 0; i < n; i++)
-        if (ptrs[i]) {
-            a->free(heap, ptrs[i]);
-            ptrs[i] = NULL;
-        }
-    if (a->reset) {
-        a->reset(heap);
-        return heap;
-    }
-    a->destroy(heap);
-    return a->create(hint);
-}
-
 static double measure_util(const trace *t, const fb_allocator *a, void *heap, void **ptrs) {
     uint64_t live = 0, peak = 0, fp_peak = 0;
     uint64_t *sizes = fb_map(t->num_ids * sizeof(uint64_t) + 8);
@@ -106,13 +90,13 @@ static void bm_replay(gb_state *st, void *ctx) {
         return;
     }
     double util = measure_util(&t, a, heap, ptrs);
-    heap = fresh_heap(a, heap, ptrs, t.num_ids, &hint);
+    heap = fb_heap_renew(a, heap, ptrs, t.num_ids, &hint);
     int failed = 0;
     while (heap && gb_keep_running(st)) {
         if (fb_replay_once(&t, a, heap, ptrs) != 0)
             failed = 1;
         gb_pause_timing(st);
-        heap = fresh_heap(a, heap, ptrs, t.num_ids, &hint);
+        heap = fb_heap_renew(a, heap, ptrs, t.num_ids, &hint);
         gb_resume_timing(st);
         if (failed)
             break;

@@ -74,12 +74,27 @@ static void *real_addr(const fb_allocator *a, void *heap, void *p) {
 
 /* Frees what is still live (unbalanced traces, or a pass cut short), so
  * that allocators without their own reset start the next pass empty. */
-static void free_live(const fb_allocator *a, void *heap, id_tables *tb) {
-    for (size_t i = 0; i < tb->n; i++)
-        if (tb->ptr[i]) {
-            a->free(heap, tb->ptr[i]);
-            tb->ptr[i] = NULL;
+static void free_ptrs(const fb_allocator *a, void *heap, void **ptrs, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (ptrs[i]) {
+            a->free(heap, ptrs[i]);
+            ptrs[i] = NULL;
         }
+}
+
+static void free_live(const fb_allocator *a, void *heap, id_tables *tb) {
+    free_ptrs(a, heap, tb->ptr, tb->n);
+}
+
+void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
+                    const fb_alloc_hint *hint) {
+    free_ptrs(a, heap, ptrs, n);
+    if (a->reset) {
+        a->reset(heap);
+        return heap;
+    }
+    a->destroy(heap);
+    return a->create(hint);
 }
 
 /* ------------------------------------------------ payload byte pattern */
@@ -516,13 +531,7 @@ static int pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts
         }
         times[reps++] = dt;
         total += dt;
-        free_live(a, heap, &tb);
-        if (a->reset) {
-            a->reset(heap);
-        } else {
-            a->destroy(heap);
-            heap = a->create(&hint);
-        }
+        heap = fb_heap_renew(a, heap, tb.ptr, tb.n, &hint);
         if (o->fixed_reps)
             continue;
         if (reps >= o->min_reps && (total >= o->min_time || total >= o->max_time))
@@ -569,16 +578,9 @@ static int pass_latency(const trace *t, const fb_allocator *a, const fb_replay_o
     /* One untimed replay first, so the timed one meets warm pages, as the
      * throughput pass's median does: first-touch page faults are the OS's
      * cost, not the allocator's. */
-    if (heap && replay_plain(t, t->num_ops, a, heap, tb.ptr) == 0) {
-        free_live(a, heap, &tb);
-        if (a->reset) {
-            a->reset(heap);
-        } else {
-            a->destroy(heap);
-            heap = a->create(&hint);
-        }
-    } else if (heap) {
-        free_live(a, heap, &tb);
+    if (heap) {
+        replay_plain(t, t->num_ops, a, heap, tb.ptr);
+        heap = fb_heap_renew(a, heap, tb.ptr, tb.n, &hint);
     }
     for (size_t i = 0; heap && i < t->num_ops; i++) {
         const trace_op *op = &t->ops[i];

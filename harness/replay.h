@@ -48,6 +48,13 @@ void fb_replay_defaults(fb_replay_opts *o);
  * reason is in row->status / row->detail). */
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row);
 
+/* Empties heap for the next replay: frees the n pointers still live in
+ * ptrs (setting them NULL), then resets the heap, or destroys and creates
+ * it when the allocator has no reset. Returns the heap to use (NULL when
+ * it cannot be created again). */
+void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
+                    const fb_alloc_hint *hint);
+
 /* Throughput of one replay of the whole trace, for the benchmark wrapper:
  * replays once on heap (created by the caller, empty) and returns 0, or -1
  * when an allocation failed. */
