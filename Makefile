@@ -10,12 +10,18 @@ CTEST_ARGS ?=
 
 # Debian packages the build, the tests and the report need.
 PACKAGES = cmake make gcc g++ pkg-config zlib1g-dev libbenchmark-dev \
-           gnuplot-nox hyperfine valgrind \
+           gnuplot-nox hyperfine valgrind python3 \
+           perl sqlite3 git xz-utils zstd binutils \
            libjemalloc2 libgoogle-perftools4 libmimalloc2.0
 
 FITBENCH = $(BUILD)/harness/fitbench
+BENCH    = $(BUILD)/harness/fitbench-bench
+# Extra arguments: `make report RUN_ARGS="-a fit,libc"`, `make bench BENCH_ARGS=...`.
+RUN_ARGS   ?=
+BENCH_ARGS ?=
+PROGRAMS_ARGS ?=
 
-.PHONY: all build deps test sanitize report bench clean
+.PHONY: all build deps test sanitize report bench programs suite clean
 
 all: build
 
@@ -50,6 +56,38 @@ sanitize: deps
 	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DFB_SANITIZE=ON
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE nosan $(CTEST_ARGS)
+
+# The main job: the bundled suite against every allocator, then charts and
+# results/report.html. A cell that is not ok (an allocator that runs out of
+# its fixed region, say) is a result, not a failure of the job.
+report: deps
+	$(MAKE) build
+	$(FITBENCH) run -o $(RESULTS) $(RUN_ARGS); rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	$(FITBENCH) report $(RESULTS)
+
+# Google Benchmark micro-benchmarks and trace replays, into the results
+# folder; the report picks them up.
+bench: deps
+	$(MAKE) build
+	mkdir -p $(RESULTS)
+	$(BENCH) --benchmark_out=$(RESULTS)/bench.json --benchmark_out_format=json $(BENCH_ARGS)
+	$(BENCH) --ns-table $(RESULTS)/bench.json > $(RESULTS)/bench_ns.md
+	@if [ -f $(RESULTS)/results.csv ]; then $(FITBENCH) report $(RESULTS); fi
+
+# Real programs under every policy (libfitmalloc.so) and every installed
+# system allocator, timed with hyperfine; the report picks them up.
+programs: deps
+	$(MAKE) build
+	$(FITBENCH) programs -o $(RESULTS) $(PROGRAMS_ARGS); rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	@if [ -f $(RESULTS)/results.csv ]; then $(FITBENCH) report $(RESULTS); fi
+
+# Re-records and regenerates the bundled suite in traces/ (the programs it
+# records come from these Debian packages).
+SUITE_PACKAGES = python3 perl sqlite3 bc jq groff imagemagick zlib1g-dev
+suite: deps
+	$(MAKE) deps PACKAGES="$(SUITE_PACKAGES)"
+	$(MAKE) build
+	FITBENCH=$(FITBENCH) bash traces/make-suite.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

@@ -75,6 +75,10 @@ typedef struct fb_allocator {
     void (*range)(void *heap, const void **lo, const void **hi);
 } fb_allocator;
 
+/* Full path of a system library file (e.g. "libjemalloc.so.2") in the
+ * multiarch library folders, written to buf; NULL when it is not there. */
+const char *fb_system_library_path(const char *file, char *buf, size_t len);
+
 /* The table of all allocators, in `fitbench list` order. */
 size_t fb_allocator_count(void);
 const fb_allocator *fb_allocator_at(size_t i);

@@ -100,7 +100,6 @@ static int trace_attach(trace *t, fb_row *row) {
     return 0;
 }
 
-const char *fb_system_library_path(const char *file, char *buf, size_t len);
 
 static void row_init(fb_row *row, const fb_cell_spec *s) {
     memset(row, 0, sizeof *row);

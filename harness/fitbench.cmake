@@ -20,4 +20,4 @@ target_link_libraries(fbharness PUBLIC fbtrace fitalloc mems pagefamily ostep_me
 
 add_executable(fitbench ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_compile_definitions(fitbench PRIVATE FB_TRACES_DIR="${CMAKE_SOURCE_DIR}/traces")
-target_link_libraries(fitbench PRIVATE fbharness fbtracetools fbplots)
+target_link_libraries(fitbench PRIVATE fbharness fbtracetools fbplots fbprograms)

@@ -3,8 +3,8 @@
 # grouped bars, one group per program and one bar per allocator, on a log
 # scale (a policy 30 times slower and one 20% faster both stay readable).
 #
-# Where it sits: run by cmd_programs.c (harness/) on DIR/programs.dat, which
-# it writes with everything decided: block 0 the time ratios, block 1 the
+# Where it sits: run by harness/preload/programs_out.c on DIR/programs.dat,
+# written with everything decided: block 0 the time ratios, block 1 the
 # RSS ratios, each a header row (program, then the allocators' names, used
 # as the legend) and a row per program, '?' for a cell that did not run ok
 # (no bar: never read as a ratio).
@@ -22,9 +22,14 @@ set style fill solid 0.9 noborder
 set boxwidth 0.9
 set logscale y
 set format y "%g"
+# Decade tics alone leave a narrow range (RSS within 0.8-2x) unlabelled.
+set ytics (0.1, 0.2, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
 set key outside right top vertical Left reverse samplen 1 autotitle columnheader
 set xtics nomirror scale 0
-set yrange [*:*]
+# The range hugs the data (no jump to the next decade), with room below
+# the shortest bar so it still shows, and room above for the tallest.
+set autoscale yfix
+set offsets 0, 0, graph 0.12, graph 0.08
 set datafile missing '?'
 bar(i) = exists("colors") && words(colors) >= i - 1 ? word(colors, i - 1) : '#606060'
 

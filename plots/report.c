@@ -315,6 +315,26 @@ static void report_trace(FILE *f, const plots_set *s, size_t t)
     fputs("</div>\n", f);
 }
 
+/* The real-program comparison, when `fitbench programs` wrote its chart
+ * and CSV into this folder. */
+static void report_programs(FILE *f, const plots_set *s)
+{
+    char *svg = plots_strf("%s/programs.svg", s->dir);
+    int have = svg && access(svg, R_OK) == 0;
+    free(svg);
+    fputs("<section id=\"programs\"><h2>Real programs</h2>\n", f);
+    if (!have) {
+        fputs("<p class=\"missing\">No <code>programs.svg</code> in this folder: run "
+              "<code>make programs</code> to time real programs under each policy.</p>\n"
+              "</section>\n", f);
+        return;
+    }
+    fputs("<figure><img src=\"programs.svg\" alt=\"real programs: time and peak RSS "
+          "relative to glibc\"><figcaption>Wall time and peak RSS of each program under each "
+          "allocator, relative to glibc (1 = the same); numbers in <a "
+          "href=\"programs.csv\">programs.csv</a>.</figcaption></figure>\n</section>\n", f);
+}
+
 static void report_bench(FILE *f, const plots_set *s)
 {
     fputs("<section id=\"bench\"><h2>Google Benchmark</h2>\n", f);
@@ -413,6 +433,7 @@ static void report_files(FILE *f, const plots_set *s)
         {"results.json", "the rows of results.csv as JSON"},
         {"meta.json", "machine and versions"},
         {"bench.json", "Google Benchmark's output"},
+        {"programs.csv", "real programs under each allocator (fitbench programs)"},
         {"plots/data/", "the data each chart was drawn from"},
     };
     fputs("<section id=\"files\"><h2>Files</h2>\n<ul>\n", f);
@@ -473,6 +494,7 @@ static void report_body(FILE *f, const plots_set *s)
     figure(f, chart_of(s, PLOTS_K_HEAPMAP, s->heap_ti), NULL);
     fputs("</section>\n", f);
     report_bench(f, s);
+    report_programs(f, s);
     report_machine(f, s);
     report_files(f, s);
     if (s->nwarnings) {
