@@ -55,7 +55,7 @@ plots_csv *plots_csv_from_mem(const char *name, const char *text, size_t len,
     return c;
 }
 
-plots_csv *plots_csv_open(const char *path, char *err, size_t errlen)
+char *plots_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -70,9 +70,8 @@ plots_csv *plots_csv_open(const char *path, char *err, size_t errlen)
         if (got == 0)
             break;
         if (len == cap) {
-            if (cap >= PLOTS_CSV_MAX_BYTES) {
-                snprintf(err, errlen, "%s: larger than %zu bytes, not a results file",
-                         path, PLOTS_CSV_MAX_BYTES);
+            if (cap >= max) {
+                snprintf(err, errlen, "%s: larger than %zu bytes, not a fitbench file", path, max);
                 free(buf);
                 fclose(f);
                 return NULL;
@@ -87,18 +86,23 @@ plots_csv *plots_csv_open(const char *path, char *err, size_t errlen)
             cap *= 2;
         }
     }
-    if (!buf) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        fclose(f);
-        return NULL;
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+    if (!buf || ferror(f)) {
+        snprintf(err, errlen, "%s: %s", path, buf ? "read error" : "out of memory");
         free(buf);
         fclose(f);
         return NULL;
     }
     fclose(f);
+    *lenp = len;
+    return buf;
+}
+
+plots_csv *plots_csv_open(const char *path, char *err, size_t errlen)
+{
+    size_t len;
+    char *buf = plots_read_file(path, PLOTS_CSV_MAX_BYTES, &len, err, errlen);
+    if (!buf)
+        return NULL;
     plots_csv *c = plots_csv_from_mem(path, buf, len, err, errlen);
     free(buf);
     return c;

@@ -21,6 +21,10 @@
 typedef struct plots_csv plots_csv;
 
 /* Opens and reads PATH. NULL on failure, with a message in err. */
+/* The whole file at path in a malloc'd buffer (*lenp bytes), or NULL with
+ * a message when it cannot be read or is larger than max. */
+char *plots_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen);
+
 plots_csv *plots_csv_open(const char *path, char *err, size_t errlen);
 /* Same, over a copy of LEN bytes of memory; NAME is used in messages. */
 plots_csv *plots_csv_from_mem(const char *name, const char *text, size_t len,

@@ -5,6 +5,7 @@
  * descent over the bytes with an explicit depth bound, so a hostile file
  * of a million '[' is an error message, not a stack overflow.
  */
+#include "plots_csv.h"
 #include "plots_json.h"
 
 #include <errno.h>
@@ -448,44 +449,10 @@ plots_json *plots_json_parse(const char *name, const char *text, size_t len,
 
 plots_json *plots_json_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    size_t len;
+    char *buf = plots_read_file(path, (size_t)1 << 30, &len, err, errlen);
+    if (!buf)
         return NULL;
-    }
-    size_t cap = 65536, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf)
-            break;
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len == cap) {
-            if (cap >= ((size_t)1 << 30)) {
-                snprintf(err, errlen, "%s: larger than 1 GiB, not a fitbench file", path);
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = !buf || ferror(f);
-    fclose(f);
-    if (bad) {
-        snprintf(err, errlen, "%s: %s", path, buf ? "read error" : "out of memory");
-        free(buf);
-        return NULL;
-    }
     if (memchr(buf, '\0', len)) {
         snprintf(err, errlen, "%s: NUL byte in the file, not JSON text", path);
         free(buf);
