@@ -26,21 +26,29 @@ static void *bump_create(const fb_alloc_hint *hint) {
     bump_heap *b = mmap(NULL, sizeof *b, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (b == MAP_FAILED)
         return NULL;
-    b->base = mmap(NULL, BUMP_REGION, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (b->base == MAP_FAILED) {
-        munmap(b, sizeof *b);
-        errno = ENOMEM;
-        return NULL;
+    /* As the core does: a smaller reservation when the system refuses the
+     * large one (valgrind, a tight RLIMIT_AS). */
+    size_t region = BUMP_REGION;
+    for (;;) {
+        b->base = mmap(NULL, region, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (b->base != MAP_FAILED)
+            break;
+        if (region / 4 < ((size_t)256 << 20)) {
+            munmap(b, sizeof *b);
+            errno = ENOMEM;
+            return NULL;
+        }
+        region /= 4;
     }
     b->top = b->base;
-    b->end = b->base + BUMP_REGION;
+    b->end = b->base + region;
     return b;
 }
 
 static void bump_destroy(void *h) {
     bump_heap *b = h;
-    munmap(b->base, BUMP_REGION);
+    munmap(b->base, (size_t)(b->end - b->base));
     munmap(b, sizeof *b);
 }
 

@@ -123,6 +123,29 @@ static double mono(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static char fb_argv0[4096];
+
+void fb_cell_set_argv0(const char *argv0) {
+    /* A name without a slash was found on PATH, not in this folder. */
+    if (!argv0 || !strchr(argv0, '/') || !realpath(argv0, fb_argv0))
+        fb_argv0[0] = 0;
+}
+
+/* The binary each cell runs: this very one. /proc/self/exe reaches it even
+ * when the file was rebuilt or removed during a long run (its link then
+ * ends in " (deleted)"); otherwise the path it was started by is used,
+ * which also works under valgrind, where /proc/self/exe is valgrind's. */
+static void fb_self_path(char *buf, size_t len) {
+    char link[4096];
+    ssize_t n = readlink("/proc/self/exe", link, sizeof link - 1);
+    link[n > 0 ? n : 0] = 0;
+    int replaced = n > 10 && strcmp(link + n - 10, " (deleted)") == 0;
+    if (!replaced && fb_argv0[0] && access(fb_argv0, X_OK) == 0)
+        snprintf(buf, len, "%s", fb_argv0);
+    else
+        snprintf(buf, len, "/proc/self/exe");
+}
+
 int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     row_init(row, s);
     const fb_allocator *a = s->alloc;
@@ -135,9 +158,8 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
         row_status(row, "unavailable", "%s not found", a->preload);
         return 1;
     }
-    /* Exec the running binary itself through /proc/self/exe: it works even
-     * when the file on disk was rebuilt or removed during a long run. */
-    char self[] = "/proc/self/exe";
+    char self[4096];
+    fb_self_path(self, sizeof self);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         row_status(row, "error", "pipe: %s", strerror(errno));

@@ -30,6 +30,10 @@ typedef struct fb_cell_spec {
  * reached the parent; the row says so). */
 int fb_cell_run(const fb_cell_spec *spec, fb_row *row);
 
+/* Remembers how this binary was started (main's argv[0]), to find it again
+ * for the cells' exec. */
+void fb_cell_set_argv0(const char *argv0);
+
 /* Writes t into a new memfd for the cells of this trace; the fd, or -1
  * (errno set). Close it when the trace's cells are done. */
 int fb_trace_share(const trace *t);

@@ -525,6 +525,7 @@ int main(int argc, char **argv) {
         usage_main(stderr);
         return 2;
     }
+    fb_cell_set_argv0(argv[0]);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage_main(stdout);
         return 0;

@@ -729,7 +729,9 @@ static int trace_parse_text(const char *path, const char *text, size_t len,
     size_t fits = ((size_t)(s.end - p) + 1) / 4;
     s.cap = t->num_ops < fits ? t->num_ops : fits;
     if (s.cap) {
-        t->ops = malloc(s.cap * sizeof *t->ops);
+        /* Zeroed so that the padding of each op is defined when the
+         * array is copied out whole (the harness hands it to its cells). */
+        t->ops = calloc(s.cap, sizeof *t->ops);
         if (!t->ops)
             return trace_fail(err, path, hline[2],
                               "out of memory for %zu ops", s.cap);
