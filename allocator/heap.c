@@ -305,41 +305,56 @@ void fa_heap_range(const fa_heap *h, const void **lo, const void **hi) {
 /* ------------------------------------------- boundary-tag operations */
 
 /* Turns free block b (already off the lists) into a used block of asize,
- * splitting off the rest when it can stand as a block of its own. */
+ * splitting off the rest when it can stand as a block of its own. Every
+ * write is a plain store: on a large heap the split point and the next
+ * block are cold lines, and a read-modify-write there would wait for them.
+ * The block after b already says its predecessor is free, which stays
+ * true of the rest. */
 static void place(fa_heap *h, fa_block *b, size_t asize) {
-    size_t size = fa_blk_size(b);
+    size_t head = b->head, size = head & ~FA_B_FLAGS;
     if (size - asize >= FA_MIN_BLOCK) {
-        fa_blk_mark_used(b, asize);
-        fa_block *rest = fa_blk_next(b);
-        rest->head = FA_B_PREV_ALLOC;
-        fa_blk_mark_free(rest, size - asize);
+        b->head = asize | FA_B_ALLOC | (head & FA_B_PREV_ALLOC);
+        fa_block *rest = (fa_block *)((char *)b + asize);
+        rest->head = (size - asize) | FA_B_PREV_ALLOC;
+        *fa_blk_footer(rest) = size - asize;
         h->pol->insert(h, rest);
     } else {
         fa_blk_mark_used(b, size);
     }
 }
 
-/* b has just become free (header/footer written, not listed): merges it
- * with free neighbours, then either lists it or, when it reaches the
- * epilogue, gives it back by lowering the break. */
+/* Block b has just stopped being used: its header gives its size and
+ * PREV_ALLOC (ALLOC may still be set), nothing else is written yet.
+ * Merges it with free neighbours, then writes the header and footer of the
+ * result once and lists it or, when it reaches the epilogue, gives it back
+ * by lowering the break. The next block's header is read once and written
+ * once: on a large heap it is the second cold line of a free. */
 static void release(fa_heap *h, fa_block *b) {
-    size_t size = fa_blk_size(b);
-    fa_block *next = fa_blk_next(b);
-    if (!fa_blk_used(next)) {
+    size_t head = b->head, size = head & ~FA_B_FLAGS;
+    fa_block *next = (fa_block *)((char *)b + size);
+    size_t next_head = next->head;
+    int merge_next = !(next_head & FA_B_ALLOC);
+    if (merge_next) {
         h->pol->remove(h, next);
-        size += fa_blk_size(next);
+        size += next_head & ~FA_B_FLAGS;
     }
-    if (!fa_blk_prev_used(b)) {
+    if (!(head & FA_B_PREV_ALLOC)) {
         fa_block *prev = fa_blk_prev(b);
         h->pol->remove(h, prev);
         size += fa_blk_size(prev);
         b = prev;
+        head = prev->head;
     }
     if ((char *)b + size == h->brk - FA_WORD) {
         fa_brk_shrink(h, (char *)b + FA_WORD);
         return;
     }
-    fa_blk_mark_free(b, size);
+    b->head = size | (head & FA_B_PREV_ALLOC);
+    *fa_blk_footer(b) = size;
+    /* A merged next block's successor already knows its predecessor is
+     * free. */
+    if (!merge_next)
+        next->head = next_head & ~FA_B_PREV_ALLOC;
     h->pol->insert(h, b);
 }
 
@@ -365,11 +380,7 @@ static void *bt_malloc(fa_heap *h, size_t asize) {
     return b ? fa_blk_payload(b) : NULL;
 }
 
-static void bt_free(fa_heap *h, fa_block *b) {
-    b->head &= ~FA_B_ALLOC;
-    fa_blk_mark_free(b, fa_blk_size(b));
-    release(h, b);
-}
+static void bt_free(fa_heap *h, fa_block *b) { release(h, b); }
 
 /* Shrinks used block b to asize in place, freeing the tail when it can
  * stand as a block. */
@@ -377,10 +388,9 @@ static void shrink_in_place(fa_heap *h, fa_block *b, size_t asize) {
     size_t size = fa_blk_size(b);
     if (size - asize < FA_MIN_BLOCK)
         return;
-    fa_blk_mark_used(b, asize);
+    b->head = asize | FA_B_ALLOC | (b->head & FA_B_PREV_ALLOC);
     fa_block *rest = fa_blk_next(b);
     rest->head = (size - asize) | FA_B_PREV_ALLOC;
-    fa_blk_mark_free(rest, size - asize);
     release(h, rest);
 }
 
