@@ -138,12 +138,8 @@ static char *find_in_path(const char *prog)
 int plots_gnuplot_setup(plots_set *s, plots_gp *g)
 {
     memset(g, 0, sizeof *g);
-    g->gnuplot = find_in_path("gnuplot");
-    if (!g->gnuplot) {
-        plots_error(s, "gnuplot not found in PATH; the charts need it. On Debian: "
-                       "apt-get install gnuplot-nox (`make deps` does it)");
-        return 1;
-    }
+    /* The scripts first: a wrong FITBENCH_PLOTS_DIR is a mistake to
+     * report whether or not gnuplot is installed. */
     const char *env = getenv("FITBENCH_PLOTS_DIR");
     const char *dir = env && *env ? env : FB_PLOTS_DIR;
     char *probe = plots_strf("%s/common.gp", dir);
@@ -151,11 +147,15 @@ int plots_gnuplot_setup(plots_set *s, plots_gp *g)
         plots_error(s, "the gnuplot scripts are not in %s (no readable common.gp); set "
                        "FITBENCH_PLOTS_DIR to fitbench's plots/ folder", dir);
         free(probe);
-        free(g->gnuplot);
-        g->gnuplot = NULL;
         return 1;
     }
     free(probe);
+    g->gnuplot = find_in_path("gnuplot");
+    if (!g->gnuplot) {
+        plots_error(s, "gnuplot not found in PATH; the charts need it. On Debian: "
+                       "apt-get install gnuplot-nox (`make deps` does it)");
+        return 1;
+    }
     g->scripts = strdup(dir);
     if (!g->scripts) {
         free(g->gnuplot);
