@@ -2,10 +2,13 @@
  * trace.c: the trace loader (contract and format in trace.h).
  *
  * Where it sits: first stage of the data flow. trace_io.c brings the
- * whole text into memory (a mapped file; gzip inflated), then one
- * hand-written pass over the bytes here checks every line and fills the
- * flat op array, which is allocated once from num_ops. The replay engine
- * only ever sees the array.
+ * whole text into memory (a mapped file; gzip inflated); this file reads
+ * the header, allocates the flat op array once from num_ops, and hands
+ * the op lines to trace_scan.c, which fills the array. The careful,
+ * line-at-a-time scanner and the check of one op live here: the scan
+ * uses them for every line its fast tokeniser (trace_fast.c) does not
+ * take, and every message about an op line comes from them. The replay
+ * engine only ever sees the array.
  *
  * Why a hand-written scanner: a scanf or strtol call per field costs more
  * than everything else here together, and traces recorded from real
@@ -21,33 +24,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The live payload is kept exactly even when a hostile trace makes it pass
- * 2^64 (sizes are full 64-bit); only the reported peak saturates. */
-__extension__ typedef unsigned __int128 trace_u128;
-
-enum trace_id_state { TRACE_ID_NEVER = 0, TRACE_ID_LIVE, TRACE_ID_FREED };
-
-/* What the loader remembers about one id while it checks the ops. */
-typedef struct trace_idinfo {
-    uint64_t size; /* payload while live */
-    uint32_t line; /* line of its last a/r/f, for messages (saturated) */
-    uint8_t state; /* enum trace_id_state */
-} trace_idinfo;
-
-/* The historical quirks, each reported once per file with a count. */
-enum trace_quirk {
-    TRACE_Q_FREE_NULL,   /* f -1 */
-    TRACE_Q_REALLOC_NEW, /* r of an id never allocated */
-    TRACE_Q_NO_SIZE,     /* a ID without its size */
-    TRACE_Q_EXTRA,       /* op lines beyond num_ops */
-    TRACE_Q_COUNT
-};
-
-typedef struct trace_quirks {
-    size_t count[TRACE_Q_COUNT];
-    uint64_t first_line[TRACE_Q_COUNT];
-} trace_quirks;
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
@@ -173,30 +149,7 @@ static inline int trace_scan_u64(const char **pp, const char *end,
 }
 
 /* ------------------------------------------------------------------ */
-/* Ops                                                                 */
-
-/* An op is checked against the id table TRACE_LAG ops after it is
- * parsed, and its table entry is prefetched when it is parsed: on a trace
- * with many ids the table is larger than the cache, and the lag lets the
- * random access overlap with parsing instead of stalling it. The lag is
- * short because the check branches on the op kind as the parse did, and
- * the branch predictor links the two only when they are close: measured
- * on 5M random a/r/f ops, 2 beat 1 (misses) and 4, 8, 16 (mispredicted
- * kinds). A power of two. */
-#define TRACE_LAG 2
-
-/* Everything the scan of one text needs, so that the rare paths (errors,
- * quirks) can be functions of their own. */
-typedef struct trace_scan {
-    const char *path, *text, *end;
-    trace_error *err;
-    trace *t;
-    trace_idinfo *ids;
-    size_t cap;     /* ops the array can hold */
-    size_t checked; /* ops [0, checked) have been checked */
-    trace_quirks q;
-    uint64_t lines[TRACE_LAG]; /* line of op j at lines[j % TRACE_LAG] */
-} trace_scan;
+/* Ops, the careful way                                                */
 
 /* A syntax error at AT. When its line holds a NUL byte the file is not
  * text, and saying so helps more than naming the odd token. */
@@ -221,8 +174,7 @@ static int trace_syntax_fail(const trace_scan *s, const char *at,
     return -1;
 }
 
-static void trace_note_quirk(trace_quirks *q, enum trace_quirk k,
-                             uint64_t line)
+void trace_note_quirk(trace_quirks *q, enum trace_quirk k, uint64_t line)
 {
     if (q->count[k]++ == 0)
         q->first_line[k] = line;
@@ -253,80 +205,9 @@ static void trace_print_quirks(FILE *warn, const char *path,
     }
 }
 
-/* Reads up to seven digits at P, which must have 8 readable bytes, in a
- * few word operations instead of a branch per digit. Returns how many
- * digits there were, or 0 when there were none or more than seven (the
- * careful path takes those). */
-static inline int trace_swar_number(const char *p, uint64_t *out)
-{
-    const uint64_t ones = 0x0101010101010101ULL;
-    uint64_t w;
-    memcpy(&w, p, 8);
-    /* A byte is a digit when its high nibble is 3, and still 3 after
-     * adding 6. A carry out of a byte can only come from a non-digit and
-     * only reaches later bytes, which do not matter. */
-    uint64_t not_digit = ((w & 0xF0 * ones) ^ (0x30 * ones)) |
-                         (((w + 0x06 * ones) & 0xF0 * ones) ^ (0x30 * ones));
-    if (!not_digit)
-        return 0;
-    int len = __builtin_ctzll(not_digit) >> 3;
-    if (!len)
-        return 0;
-    /* Digits to the top bytes (leading zeros below), then pairs, fours,
-     * eights; the first digit is the lowest byte on a little-endian
-     * machine, which the build asserts. */
-    uint64_t v = (w - 0x30 * ones) << (8 * (8 - len));
-    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;
-    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;
-    v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFULL;
-    *out = v;
-    return len;
-}
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-               "trace_swar_number reads digits little-endian");
-
-/* The shape of nearly every line of a real trace, `a 12 345\n`, single
- * spaces, short numbers. P must have 24 readable bytes. Returns the start
- * of the next line, or NULL for anything else (the careful path decides
- * whether it is fine). */
-static inline const char *trace_fast_line(const char *p, trace_op *op)
-{
-    char c = p[0];
-    if ((c != 'a' && c != 'r' && c != 'f') || p[1] != ' ')
-        return NULL;
-    uint64_t id, size = 0;
-    int len = trace_swar_number(p + 2, &id);
-    if (!len)
-        return NULL;
-    p += 2 + len;
-    if (c != 'f') {
-        if (*p != ' ')
-            return NULL;
-        len = trace_swar_number(p + 1, &size);
-        if (!len)
-            return NULL;
-        p += 1 + len;
-    }
-    if (*p != '\n')
-        return NULL;
-    op->size = size;
-    op->id = (uint32_t)id;
-    op->kind = (uint8_t)c;
-    return p + 1;
-}
-
-enum trace_line_kind {
-    TRACE_LINE_ERROR = -1,
-    TRACE_LINE_OP,
-    TRACE_LINE_BLANK,
-    TRACE_LINE_END
-};
-
-/* Parses the line at *PP the careful way: any blanks, the syntax quirks,
- * every syntax error. N ops precede it. On TRACE_LINE_OP fills *OP; *PP
- * moves past the line's newline. */
-static int trace_parse_line(trace_scan *s, const char **pp, uint64_t line,
-                            size_t n, trace_op *op)
+/* The careful scanner (contract in trace_impl.h). */
+int trace_parse_line(trace_scan *s, const char **pp, uint64_t line, size_t n,
+                     trace_op *op)
 {
     const char *p = *pp, *end = s->end;
     const size_t num_ids = s->t->num_ids;
@@ -434,14 +315,7 @@ static int trace_parse_line(trace_scan *s, const char **pp, uint64_t line,
     return TRACE_LINE_OP;
 }
 
-/* The running figures of the check; a local of the scan loop, kept
- * apart from trace_scan so that the compiler can hold it in registers. */
-typedef struct trace_tally {
-    trace_u128 live, peak;
-    size_t count[3];
-} trace_tally;
-
-/* Says why op J cannot be replayed. */
+/* Says why OP cannot be replayed. */
 __attribute__((cold))
 static int trace_check_fail(const trace_scan *s, const trace_op *op,
                             const trace_idinfo *d, uint64_t line)
@@ -451,169 +325,64 @@ static int trace_check_fail(const trace_scan *s, const trace_op *op,
         return trace_fail(s->err, s->path, line,
                           "`a %llu`: id %llu is still live (allocated or "
                           "resized at line %u, not freed since)",
-                          id, id, d->line);
+                          id, id, TRACE_ID_LINE(d));
     if (op->kind == TRACE_REALLOC)
         return trace_fail(s->err, s->path, line,
                           "`r %llu`: id %llu was freed at line %u", id, id,
-                          d->line);
-    if (d->state == TRACE_ID_NEVER)
+                          TRACE_ID_LINE(d));
+    if (TRACE_ID_STATE(d) == TRACE_ID_NEVER)
         return trace_fail(s->err, s->path, line,
                           "`f %llu`: id %llu was never allocated", id, id);
     return trace_fail(s->err, s->path, line,
                       "`f %llu`: id %llu was already freed at line %u", id,
-                      id, d->line);
+                      id, TRACE_ID_LINE(d));
 }
 
-/* Checks the next op in file order against the state of its id, and
- * counts the live payload the classic driver's way. */
-__attribute__((always_inline))
-static inline int trace_check_next(trace_scan *s, trace_tally *y)
+/* The check of one op (contract in trace_impl.h). trace_scan.c has a
+ * branch-free copy of the common cases for its blocks of ops, and calls
+ * this for the rest; the two must agree. */
+int trace_check_op(trace_scan *s, trace_op *op, uint64_t line)
 {
-    size_t j = s->checked++;
-    trace_op *op = &s->t->ops[j];
-    uint64_t line = s->lines[j % TRACE_LAG];
+    trace_tally *y = &s->y;
     if (op->id == TRACE_NO_ID) { /* free(NULL) */
+        op->size = 0;
         y->count[TRACE_COUNT_F]++;
         return 0;
     }
     trace_idinfo *d = &s->ids[op->id];
+    uint64_t size = op->size;
     switch (op->kind) {
     case TRACE_ALLOC:
-        if (d->state == TRACE_ID_LIVE)
+        if (TRACE_ID_STATE(d) == TRACE_ID_LIVE)
             return trace_check_fail(s, op, d, line);
-        d->state = TRACE_ID_LIVE;
-        d->size = op->size;
-        y->live += op->size;
-        if (y->live > y->peak)
-            y->peak = y->live;
         y->count[TRACE_COUNT_A]++;
         break;
     case TRACE_REALLOC:
-        if (d->state == TRACE_ID_FREED)
+        if (TRACE_ID_STATE(d) == TRACE_ID_FREED)
             return trace_check_fail(s, op, d, line);
-        if (d->state == TRACE_ID_NEVER) {
+        if (TRACE_ID_STATE(d) == TRACE_ID_NEVER)
             trace_note_quirk(&s->q, TRACE_Q_REALLOC_NEW, line);
-            d->state = TRACE_ID_LIVE;
-            d->size = 0;
-        }
-        y->live = y->live - d->size + op->size;
-        if (y->live > y->peak)
-            y->peak = y->live;
-        d->size = op->size;
         y->count[TRACE_COUNT_R]++;
         break;
     default:
-        if (d->state != TRACE_ID_LIVE)
+        if (TRACE_ID_STATE(d) != TRACE_ID_LIVE)
             return trace_check_fail(s, op, d, line);
         op->size = d->size;
-        y->live -= d->size;
-        d->state = TRACE_ID_FREED;
+        size = 0;
         y->count[TRACE_COUNT_F]++;
         break;
     }
-    d->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+    /* size(id) is 0 unless live: one formula for a, r and f. */
+    y->live = y->live - d->size + size;
+    if (y->live > y->peak)
+        y->peak = y->live;
+    if (size > y->max_request)
+        y->max_request = size;
+    d->size = size;
+    d->tag = TRACE_ID_TAG(op->kind == TRACE_FREE ? TRACE_ID_FREED
+                                                 : TRACE_ID_LIVE,
+                          line > UINT32_MAX ? UINT32_MAX : line);
     return 0;
-}
-
-__attribute__((always_inline))
-static inline int trace_check_upto(trace_scan *s, trace_tally *y, size_t n)
-{
-    while (s->checked < n)
-        if (trace_check_next(s, y))
-            return -1;
-    return 0;
-}
-
-/* After the last op the header declares: lines with anything on them
- * are the extra-lines quirk; a NUL byte still means it is not text. */
-static int trace_scan_extra(trace_scan *s, const char *p, uint64_t line)
-{
-    const char *end = s->end;
-    const char *nul = memchr(p, '\0', (size_t)(end - p));
-    if (nul)
-        return trace_fail(s->err, s->path,
-                          line + trace_line_at(p, (size_t)(nul - p)) - 1,
-                          "not a text file (NUL byte at offset %zu)",
-                          (size_t)(nul - s->text));
-    while (p < end) {
-        while (p < end && trace_is_blank(*p))
-            p++;
-        if (p == end)
-            break;
-        if (*p != '\n')
-            trace_note_quirk(&s->q, TRACE_Q_EXTRA, line);
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            break;
-        p = nl + 1;
-        line++;
-    }
-    return 0;
-}
-
-/* Parses and checks every op from P (at LINE) on. */
-static int trace_parse_ops(trace_scan *s, const char *p, uint64_t line)
-{
-    const char *end = s->end;
-    const size_t want = s->t->num_ops, cap = s->cap;
-    const uint64_t num_ids = s->t->num_ids;
-    trace_op *ops = s->t->ops;
-    uint64_t max_request = 0;
-    size_t n = 0;
-    trace_tally y;
-    memset(&y, 0, sizeof y);
-
-    while (n < want) {
-        trace_op op;
-        const char *next;
-        if (end - p >= 24 && (next = trace_fast_line(p, &op)) != NULL &&
-            op.id < num_ids) {
-            p = next;
-        } else {
-            int rc = trace_parse_line(s, &p, line, n, &op);
-            if (rc == TRACE_LINE_BLANK) {
-                line++;
-                continue;
-            }
-            /* An op parsed earlier but not yet checked may hold an
-             * earlier error, which is the one to report. */
-            if (rc == TRACE_LINE_ERROR) {
-                trace_check_upto(s, &y, n);
-                return -1;
-            }
-            if (rc == TRACE_LINE_END) {
-                if (trace_check_upto(s, &y, n))
-                    return -1;
-                return trace_fail(s->err, s->path, line,
-                                  "the file ends after %zu of the %zu ops "
-                                  "its header declares",
-                                  n, want);
-            }
-        }
-        /* Unreachable while an op line takes at least 4 bytes (see the
-         * sizing in trace_parse_text); kept so that a mistake there can
-         * never write past the array. */
-        if (n == cap)
-            return trace_fail(s->err, s->path, line,
-                              "internal error: op array too small");
-        ops[n] = op;
-        s->lines[n % TRACE_LAG] = line;
-        if (op.id != TRACE_NO_ID)
-            __builtin_prefetch(&s->ids[op.id], 1);
-        if (op.size > max_request)
-            max_request = op.size;
-        n++;
-        line++;
-        if (n >= TRACE_LAG && trace_check_next(s, &y))
-            return -1;
-    }
-    if (trace_check_upto(s, &y, n))
-        return -1;
-    trace *t = s->t;
-    t->max_request = max_request;
-    memcpy(t->count, y.count, sizeof t->count);
-    t->peak_payload = y.peak > UINT64_MAX ? UINT64_MAX : (uint64_t)y.peak;
-    return trace_scan_extra(s, p, line);
 }
 
 /* ------------------------------------------------------------------ */
@@ -731,20 +500,21 @@ static int trace_parse_text(const char *path, const char *text, size_t len,
     if (s.cap) {
         /* Zeroed so that the padding of each op is defined when the
          * array is copied out whole (the harness hands it to its cells). */
-        t->ops = calloc(s.cap, sizeof *t->ops);
+        t->ops = trace_table_alloc(s.cap, sizeof *t->ops, &t->ops_mapped);
         if (!t->ops)
             return trace_fail(err, path, hline[2],
                               "out of memory for %zu ops", s.cap);
     }
+    size_t ids_mapped = 0;
     if (t->num_ids) {
-        /* calloc: pages of ids the trace never names are never touched. */
-        s.ids = calloc(t->num_ids, sizeof *s.ids);
+        /* Zeroed; pages of ids the trace never names are never touched. */
+        s.ids = trace_table_alloc(t->num_ids, sizeof *s.ids, &ids_mapped);
         if (!s.ids)
             return trace_fail(err, path, hline[1],
                               "out of memory for %zu ids", t->num_ids);
     }
-    int rc = trace_parse_ops(&s, p, line);
-    free(s.ids);
+    int rc = trace_scan_ops(&s, p, line);
+    trace_table_free(s.ids, ids_mapped);
     if (rc)
         return -1;
     for (int k = 0; k < TRACE_Q_COUNT; k++)
@@ -798,7 +568,7 @@ void trace_free(trace *t)
         return;
     free(t->path);
     free(t->name);
-    free(t->ops);
+    trace_table_free(t->ops, t->ops_mapped);
     memset(t, 0, sizeof *t);
 }
 

@@ -85,6 +85,12 @@ typedef struct trace {
     uint64_t max_request;  /* largest size of an a or r */
     size_t count[3];       /* ops by kind: [0] a, [1] r, [2] f */
     size_t warnings;       /* quirk occurrences accepted */
+
+    /* How the loader got room for ops, so that trace_free gives it back
+     * the same way: the bytes of its own mapping, or 0 for malloc. Code
+     * that builds a trace by hand leaves it 0 (and frees ops itself, or
+     * lets trace_free call free on them). */
+    size_t ops_mapped;
 } trace;
 
 /* Index into trace.count for an op kind. */
@@ -107,6 +113,11 @@ typedef struct trace_error {
  * (realloc(NULL, n)); op lines beyond num_ops (ignored, as the old driver
  * stopped there); `a ID` without a size (the previous a/r size is reused,
  * as the old driver's scanf did; an error when there is none).
+ * Threads: a text of 1 MiB or more is tokenised by the calling thread and
+ * one more, which the load starts and joins before it returns (with the
+ * same result, message for message); FB_TRACE_THREADS=1 in the
+ * environment keeps it to the calling thread. Loads of different traces
+ * may run in different threads at once.
  */
 int trace_load(const char *path, trace *t, trace_error *err, FILE *warn);
 

@@ -3,17 +3,18 @@
  *
  * Where it sits: a stand-alone benchmark beside the loader, not part of
  * any run. It writes a synthetic valid trace (a/r/f mix) to a temporary
- * file, then loads it repeatedly with trace_load, with trace_load from a
- * gzip copy, and with a plain fscanf loop of the kind the malloc-lab
- * drivers used, interleaving the three so that none gets a warmer cache.
- * It prints the median of each and the ratio. Both loaders' ops are
- * compared, so a fast wrong loader cannot pass.
+ * file, then loads it repeatedly with trace_load (as it is, then kept to
+ * one thread), with trace_load from a gzip copy, and with a plain fscanf
+ * loop of the kind the malloc-lab drivers used, interleaving them so that
+ * none gets a warmer cache. It prints the median of each and the ratio of
+ * the fscanf loop to trace_load as it is. The loaders' ops are compared,
+ * so a fast wrong loader cannot pass.
  *
  * usage: trace_bench [OPS [RUNS [IDS]]]
  *   default 5000000 ops, 7 runs, OPS/20 ids (the more ids, the less the
  *   loader's id table fits in the cache)
  */
-#include "trace.h"
+#include "trace_impl.h" /* trace_scan_tune, for the one-thread figure */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -200,30 +201,43 @@ int main(int argc, char **argv)
     close(fd);
     snprintf(gz_path, sizeof gz_path, "%s.gz", path);
     int status = 1;
-    double *t_load = NULL, *t_gz = NULL, *t_scanf = NULL;
+    double *t_load = NULL, *t_one = NULL, *t_gz = NULL, *t_scanf = NULL;
     if (bench_write_trace(path, gz_path, nops, nids))
         goto out_free;
 
     t_load = calloc((size_t)runs, sizeof(double));
+    t_one = calloc((size_t)runs, sizeof(double));
     t_gz = calloc((size_t)runs, sizeof(double));
     t_scanf = calloc((size_t)runs, sizeof(double));
-    if (!t_load || !t_gz || !t_scanf) {
+    if (!t_load || !t_one || !t_gz || !t_scanf) {
         fprintf(stderr, "trace_bench: out of memory\n");
         goto out_free;
     }
     /* Run -1 warms the page cache and checks that the loaders agree. */
     for (int r = -1; r < runs; r++) {
-        trace t, tg;
+        trace t, t1t, tg;
         trace_error err;
+        const trace_scan_config one = {1, 0, 0, NULL};
+        trace_scan_tune(&one);
+        double tb = bench_now();
+        int rc = trace_load(path, &t1t, &err, stderr);
+        double ta = bench_now();
+        trace_scan_tune(NULL);
+        if (rc) {
+            fprintf(stderr, "trace_bench: %s\n", err.msg);
+            goto out_free;
+        }
         double t0 = bench_now();
         if (trace_load(path, &t, &err, stderr)) {
             fprintf(stderr, "trace_bench: %s\n", err.msg);
+            trace_free(&t1t);
             goto out_free;
         }
         double t1 = bench_now();
         if (trace_load(gz_path, &tg, &err, stderr)) {
             fprintf(stderr, "trace_bench: %s\n", err.msg);
             trace_free(&t);
+            trace_free(&t1t);
             goto out_free;
         }
         double t2 = bench_now();
@@ -232,12 +246,15 @@ int main(int argc, char **argv)
         if (bench_fscanf_load(path, &ops, &n)) {
             fprintf(stderr, "trace_bench: the fscanf loader failed\n");
             trace_free(&t);
+            trace_free(&t1t);
             trace_free(&tg);
             goto out_free;
         }
         double t3 = bench_now();
-        int same = bench_same(&t, ops, n) && bench_same(&tg, ops, n);
+        int same = bench_same(&t, ops, n) && bench_same(&t1t, ops, n) &&
+                   bench_same(&tg, ops, n);
         trace_free(&t);
+        trace_free(&t1t);
         trace_free(&tg);
         free(ops);
         if (!same) {
@@ -246,17 +263,21 @@ int main(int argc, char **argv)
         }
         if (r >= 0) {
             t_load[r] = t1 - t0;
+            t_one[r] = ta - tb;
             t_gz[r] = t2 - t1;
             t_scanf[r] = t3 - t2;
         }
     }
     double m_load = bench_median(t_load, runs);
+    double m_one = bench_median(t_one, runs);
     double m_gz = bench_median(t_gz, runs);
     double m_scanf = bench_median(t_scanf, runs);
     printf("trace_bench: %zu ops, %zu ids, median of %d runs each\n", nops,
            nids, runs);
     printf("  trace_load (text)    %9.1f ms  %7.1f M ops/s\n", m_load * 1e3,
            (double)nops / m_load * 1e-6);
+    printf("  trace_load (1 thread)%9.1f ms  %7.1f M ops/s\n", m_one * 1e3,
+           (double)nops / m_one * 1e-6);
     printf("  trace_load (gzip)    %9.1f ms  %7.1f M ops/s\n", m_gz * 1e3,
            (double)nops / m_gz * 1e-6);
     printf("  fscanf loop (text)   %9.1f ms  %7.1f M ops/s\n", m_scanf * 1e3,
@@ -265,6 +286,7 @@ int main(int argc, char **argv)
     status = 0;
 out_free:
     free(t_load);
+    free(t_one);
     free(t_gz);
     free(t_scanf);
     unlink(path);

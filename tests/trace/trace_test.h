@@ -65,5 +65,7 @@ int tt_case_stats(void);
 int tt_case_classic(void);
 int tt_case_samples(void);
 int tt_case_mutate(void);
+int tt_case_split(void);
+int tt_case_split_errors(void);
 
 #endif /* FB_TRACE_TEST_H */

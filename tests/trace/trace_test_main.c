@@ -147,7 +147,8 @@ static const struct {
     {"whitespace", tt_case_whitespace}, {"files", tt_case_files},
     {"gzip", tt_case_gzip},           {"stats", tt_case_stats},
     {"classic", tt_case_classic},     {"samples", tt_case_samples},
-    {"mutate", tt_case_mutate},
+    {"mutate", tt_case_mutate},       {"split", tt_case_split},
+    {"split_errors", tt_case_split_errors},
 };
 
 int main(int argc, char **argv)
