@@ -9,6 +9,7 @@
 
 #include "trace.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 extern int tt_failures;
@@ -52,6 +53,29 @@ char *tt_read_file(const char *path, size_t *len);
 
 /* Where the shared reference traces are, or NULL when absent. */
 const char *tt_shared_dir(void);
+
+/* xorshift64: the cases' random numbers, reproducible from a seed. */
+typedef struct tt_rng {
+    uint64_t s;
+} tt_rng;
+
+static inline uint64_t tt_next(tt_rng *r)
+{
+    r->s ^= r->s << 13;
+    r->s ^= r->s >> 7;
+    r->s ^= r->s << 17;
+    return r->s;
+}
+
+/* A number in [0, N), 0 when N is 0. */
+static inline size_t tt_below(tt_rng *r, size_t n)
+{
+    return n ? (size_t)(tt_next(r) % n) : 0;
+}
+
+/* Nonzero when A and B hold the same ops and the same figures (op and id
+ * counts, peak payload, largest request, ops by kind). */
+int tt_same_ops(const trace *a, const trace *b);
 
 /* The cases: each returns 0, or TT_SKIP; failures go to tt_failures. */
 int tt_case_errors(void);

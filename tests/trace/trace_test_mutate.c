@@ -15,23 +15,6 @@
 #include <string.h>
 #include <zlib.h>
 
-typedef struct tt_rng {
-    uint64_t s;
-} tt_rng;
-
-static uint64_t tt_next(tt_rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return r->s;
-}
-
-static size_t tt_below(tt_rng *r, size_t n)
-{
-    return n ? (size_t)(tt_next(r) % n) : 0;
-}
-
 /* Bytes that matter to the scanner, tried more often than chance would. */
 static const char tt_special[] = {'\0', '\n', '\r', ' ', '\t', '-', '0',
                                   '1',  '9',  'a',  'r', 'f', '\x1f',

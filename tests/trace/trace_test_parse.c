@@ -409,19 +409,6 @@ int tt_case_headers(void)
     return 0;
 }
 
-static int tt_same_ops(const trace *a, const trace *b)
-{
-    if (a->num_ops != b->num_ops || a->num_ids != b->num_ids ||
-        a->peak_payload != b->peak_payload ||
-        a->max_request != b->max_request)
-        return 0;
-    for (size_t i = 0; i < a->num_ops; i++)
-        if (a->ops[i].kind != b->ops[i].kind || a->ops[i].id != b->ops[i].id ||
-            a->ops[i].size != b->ops[i].size)
-            return 0;
-    return 1;
-}
-
 int tt_case_whitespace(void)
 {
     /* The same trace written in many ways. The first is the shape the
