@@ -18,11 +18,15 @@
  *   BM_small/<policy>         the same with sizes 16..256: a ~1.5 MB heap
  *                             that fits in L2, so the policy's own path is
  *                             what is timed, not the memory's latency.
+ *   BM_cached/<policy>        BM_random's sizes with 500 live blocks: a
+ *                             ~1 MB heap in L2. Against BM_random it
+ *                             tells what the cache misses cost from what
+ *                             the policy's work on these sizes costs.
  *   BM_pair/<policy>/<size>   malloc(size) then free, on a heap warmed as
  *                             BM_random's is (free lists of a fragmented
  *                             heap, not an empty one's).
- * and BM_random/libc, BM_small/libc: glibc's malloc on the same workloads,
- * as a reference point for the machine.
+ * and BM_random/libc, BM_small/libc, BM_cached/libc: glibc's malloc on the
+ * same workloads, as a reference point for the machine.
  * All report items_per_second = pairs per second, so the time per
  * iteration is the time per pair. Setup and teardown are untimed; the heap
  * check after each run makes a fast but wrong policy fail, and its
@@ -44,6 +48,8 @@
 #define BC_MIN_SIZE 16u
 #define BC_MAX_SIZE 4096u
 #define BC_SMALL_MAX 256u
+/* BM_cached's live blocks: with BC_MAX_SIZE, a heap of about 1 MB. */
+#define BC_CACHED_LIVE 500u
 /* Pairs run untimed after the first 10,000 mallocs, so that timing starts
  * on a heap whose free lists have the steady state's length, not on the
  * hole-free heap the mallocs alone leave. */
@@ -70,9 +76,9 @@ static inline uint64_t bc_next(bc_rng *r)
 
 /* A slot and a size from one number: each half scaled into its range by a
  * multiply and a shift, which costs less than a division. */
-static inline uint32_t bc_slot(uint64_t r)
+static inline uint32_t bc_slot(uint64_t r, uint32_t live)
 {
-    return (uint32_t)(((r & 0xFFFFFFFFu) * BC_LIVE) >> 32);
+    return (uint32_t)(((r & 0xFFFFFFFFu) * live) >> 32);
 }
 
 static inline size_t bc_size(uint64_t r, size_t max)
@@ -84,6 +90,7 @@ static inline size_t bc_size(uint64_t r, size_t max)
 typedef struct bc_ctx {
     const char *policy;
     size_t max_size; /* random sizes are 16..max_size */
+    uint32_t live;   /* live blocks, at most BC_LIVE */
 } bc_ctx;
 
 /* The live blocks. Big (80 KB of slots), so one shared pool rather than
@@ -128,7 +135,7 @@ static fa_heap *bc_heap_create(const char *policy)
     return h;
 }
 
-/* BC_LIVE random blocks, then BC_CHURN random pairs; every allocator gets
+/* c->live random blocks, then BC_CHURN random pairs; every allocator gets
  * the same sequence of requests. NULL on success, else what went wrong
  * (for gb_skip_with_error). */
 static const char *bc_pool_warm(bc_pool *p, const bc_ctx *c)
@@ -138,14 +145,14 @@ static const char *bc_pool_warm(bc_pool *p, const bc_ctx *c)
     p->heap = NULL;
     if (c->policy && !(p->heap = bc_heap_create(c->policy)))
         return bc_create_error;
-    for (uint32_t i = 0; i < BC_LIVE; i++) {
+    for (uint32_t i = 0; i < c->live; i++) {
         p->slot[i] = bc_alloc(p, bc_size(bc_next(&p->rng), c->max_size));
         if (!p->slot[i])
             return "malloc returned NULL while warming the heap";
     }
     for (uint32_t i = 0; i < BC_CHURN; i++) {
         uint64_t r = bc_next(&p->rng);
-        uint32_t k = bc_slot(r);
+        uint32_t k = bc_slot(r, c->live);
         if (bc_release(p, p->slot[k]) != 0)
             return "free rejected a live block while warming the heap";
         p->slot[k] = bc_alloc(p, bc_size(r, c->max_size));
@@ -177,7 +184,7 @@ static void bc_pool_finish(bc_pool *p, gb_state *st)
 
 /* The core's loop and glibc's are written apart, so that the core's is
  * timed with direct calls, as a program would make them. */
-static int bc_random_core(gb_state *st, bc_pool *p, size_t max)
+static int bc_random_core(gb_state *st, bc_pool *p, size_t max, uint32_t live)
 {
     fa_heap *h = p->heap;
     bc_rng rng = p->rng;
@@ -185,7 +192,7 @@ static int bc_random_core(gb_state *st, bc_pool *p, size_t max)
     while (!bad && gb_keep_running_batch(st, BC_BATCH)) {
         for (int i = 0; i < BC_BATCH; i++) {
             uint64_t r = bc_next(&rng);
-            uint32_t k = bc_slot(r);
+            uint32_t k = bc_slot(r, live);
             bad |= fa_free(h, p->slot[k]);
             p->slot[k] = fa_malloc(h, bc_size(r, max));
             bad |= p->slot[k] == NULL;
@@ -194,14 +201,14 @@ static int bc_random_core(gb_state *st, bc_pool *p, size_t max)
     return bad;
 }
 
-static int bc_random_libc(gb_state *st, bc_pool *p, size_t max)
+static int bc_random_libc(gb_state *st, bc_pool *p, size_t max, uint32_t live)
 {
     bc_rng rng = p->rng;
     int bad = 0;
     while (!bad && gb_keep_running_batch(st, BC_BATCH)) {
         for (int i = 0; i < BC_BATCH; i++) {
             uint64_t r = bc_next(&rng);
-            uint32_t k = bc_slot(r);
+            uint32_t k = bc_slot(r, live);
             free(p->slot[k]);
             p->slot[k] = malloc(bc_size(r, max));
             bad |= p->slot[k] == NULL;
@@ -210,14 +217,15 @@ static int bc_random_libc(gb_state *st, bc_pool *p, size_t max)
     return bad;
 }
 
-/* BM_random and BM_small: ctx says which sizes and which allocator. */
+/* BM_random, BM_small and BM_cached: ctx says which sizes, how many
+ * live blocks and which allocator. */
 static void bc_bench_random(gb_state *st, void *arg)
 {
     const bc_ctx *c = arg;
     bc_pool *p = bc_shared_pool;
     const char *err = bc_pool_warm(p, c);
-    if (!err && (p->heap ? bc_random_core(st, p, c->max_size)
-                         : bc_random_libc(st, p, c->max_size)))
+    if (!err && (p->heap ? bc_random_core(st, p, c->max_size, c->live)
+                         : bc_random_libc(st, p, c->max_size, c->live)))
         err = "malloc returned NULL or free rejected a live block";
     if (err)
         gb_skip_with_error(st, err);
@@ -262,23 +270,24 @@ static const char *bc_row_name(size_t i)
     return i < fa_policy_count() ? fa_policy_name(i) : BC_LIBC_ROW;
 }
 
-/* Registers BM_random, BM_small and BM_pair for every policy, and the two
- * glibc references. ctxs (two per row) must outlive gb_run. 0, or -1
- * after a message. */
+/* Registers BM_random, BM_small, BM_cached and BM_pair for every policy,
+ * and the glibc references. ctxs (three per row) must outlive gb_run. 0,
+ * or -1 after a message. */
 static int bc_register(bc_ctx **ctxs)
 {
     size_t rows = bc_row_count();
-    *ctxs = calloc(2 * rows, sizeof **ctxs);
+    *ctxs = calloc(3 * rows, sizeof **ctxs);
     bc_shared_pool = malloc(sizeof *bc_shared_pool);
     if (!*ctxs || !bc_shared_pool) {
         fprintf(stderr, "fitbench-bench: out of memory\n");
         return -1;
     }
-    bc_ctx *big = *ctxs, *small = *ctxs + rows;
+    bc_ctx *big = *ctxs, *small = *ctxs + rows, *cached = *ctxs + 2 * rows;
     for (size_t i = 0; i < rows; i++) {
         const char *pol = i < fa_policy_count() ? fa_policy_name(i) : NULL;
-        big[i] = (bc_ctx){pol, BC_MAX_SIZE};
-        small[i] = (bc_ctx){pol, BC_SMALL_MAX};
+        big[i] = (bc_ctx){pol, BC_MAX_SIZE, BC_LIVE};
+        small[i] = (bc_ctx){pol, BC_SMALL_MAX, BC_LIVE};
+        cached[i] = (bc_ctx){pol, BC_MAX_SIZE, BC_CACHED_LIVE};
     }
     char name[96];
     for (size_t i = 0; i < rows; i++) {
@@ -289,6 +298,11 @@ static int bc_register(bc_ctx **ctxs)
     for (size_t i = 0; i < rows; i++) {
         snprintf(name, sizeof name, "BM_small/%s", bc_row_name(i));
         if (gb_register(name, bc_bench_random, &small[i], NULL, 0) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < rows; i++) {
+        snprintf(name, sizeof name, "BM_cached/%s", bc_row_name(i));
+        if (gb_register(name, bc_bench_random, &cached[i], NULL, 0) != 0)
             return -1;
     }
     for (size_t i = 0; i + 1 < rows; i++) {
@@ -746,8 +760,9 @@ static const char bc_usage_head[] =
     "       fitbench-bench --ns-table FILE.json\n"
     "\n"
     "Micro-benchmarks of the allocator core: BM_random/<policy> (16..4096 B),\n"
-    "BM_small/<policy> (16..256 B), BM_pair/<policy>/<size>, and glibc's\n"
-    "BM_random/libc and BM_small/libc for reference. items_per_second =\n"
+    "BM_small/<policy> (16..256 B), BM_cached/<policy> (16..4096 B, 500 live\n"
+    "blocks), BM_pair/<policy>/<size>, and glibc on the three random\n"
+    "workloads (<workload>/libc) for reference. items_per_second =\n"
     "malloc+free pairs per second.\n"
     "  --ns-table FILE.json   print the table of ns per pair from the JSON\n"
     "                         that --benchmark_out=FILE.json wrote, and exit\n";
