@@ -501,74 +501,62 @@ static size_t tt_op_at(const tt_big *b, uint64_t line)
     return lo < b->nops && b->line[lo] == line ? lo : b->nops;
 }
 
+/* Line LINE of B's text rewritten by tt_replace(PREFIX, FILL, TAIL) must
+ * fail every way with "NAME:LINE: " MSG; KIND names the case. */
+static void tt_expect_replaced(const tt_big *b, uint64_t line,
+                               const char *prefix, char fill,
+                               const char *tail, const char *msg,
+                               const char *where, const char *kind)
+{
+    char *s = tt_replace(b->text, b->len, line, prefix, fill, tail);
+    if (!s)
+        return;
+    char want[512], what[256];
+    snprintf(want, sizeof want, TT_NAME ":%llu: %s", (unsigned long long)line,
+             msg);
+    snprintf(what, sizeof what, "%s: %s", where, kind);
+    tt_expect_everywhere(s, b->len, want, what);
+    free(s);
+}
+
 /* Puts each kind of error on LINE (an op line of B) in turn; the message
  * is worked out from the model. WHERE names the place for messages. */
 static void tt_errors_at(const tt_big *b, uint64_t line, const char *where)
 {
-    char want[512], what[256];
-    char *s;
     size_t op = tt_op_at(b, line);
     TT_CHECK(op < b->nops, "%s: line %llu holds no op", where,
              (unsigned long long)line);
     if (op == b->nops)
         return;
-    unsigned long long l = (unsigned long long)line;
 
     /* A syntax error: the careful scanner's message. */
-    if ((s = tt_replace(b->text, b->len, line, "x ", '0', "1")) != NULL) {
-        snprintf(want, sizeof want,
-                 TT_NAME ":%llu: unknown op 'x' (expected a, r or f)", l);
-        snprintf(what, sizeof what, "%s: unknown op", where);
-        tt_expect_everywhere(s, b->len, want, what);
-        free(s);
-    }
+    tt_expect_replaced(b, line, "x ", '0', "1",
+                       "unknown op 'x' (expected a, r or f)", where,
+                       "unknown op");
     /* The same with the shape of an a or r line otherwise. */
-    if ((s = tt_replace(b->text, b->len, line, "x 1234 ", '0', "1")) != NULL) {
-        snprintf(want, sizeof want,
-                 TT_NAME ":%llu: unknown op 'x' (expected a, r or f)", l);
-        snprintf(what, sizeof what, "%s: unknown op with an id and size",
-                 where);
-        tt_expect_everywhere(s, b->len, want, what);
-        free(s);
-    }
+    tt_expect_replaced(b, line, "x 1234 ", '0', "1",
+                       "unknown op 'x' (expected a, r or f)", where,
+                       "unknown op with an id and size");
     /* An id the header does not declare: the tokeniser must refuse it. */
-    if ((s = tt_replace(b->text, b->len, line, "f ", '0', "9999")) != NULL) {
-        snprintf(want, sizeof want,
-                 TT_NAME ":%llu: id 9999 out of range: the header declares "
-                 "%d ids (0 to %d)",
-                 l, TT_NUM_IDS, TT_NUM_IDS - 1);
-        snprintf(what, sizeof what, "%s: id out of range", where);
-        tt_expect_everywhere(s, b->len, want, what);
-        free(s);
-    }
+    char range[128];
+    snprintf(range, sizeof range,
+             "id 9999 out of range: the header declares %d ids (0 to %d)",
+             TT_NUM_IDS, TT_NUM_IDS - 1);
+    tt_expect_replaced(b, line, "f ", '0', "9999", range, where,
+                       "id out of range");
     /* A free of an id never allocated: a check error, in a block. */
-    if ((s = tt_replace(b->text, b->len, line, "f ", '0', "5050")) != NULL) {
-        snprintf(want, sizeof want,
-                 TT_NAME ":%llu: `f 5050`: id 5050 was never allocated", l);
-        snprintf(what, sizeof what, "%s: free of an id never allocated",
-                 where);
-        tt_expect_everywhere(s, b->len, want, what);
-        free(s);
-    }
+    tt_expect_replaced(b, line, "f ", '0', "5050",
+                       "`f 5050`: id 5050 was never allocated", where,
+                       "free of an id never allocated");
     /* A line the tokeniser must not take for an op, though it nearly has
      * the shape: an r with a blank where its size should be, an f with
      * something after its id. */
-    if ((s = tt_replace(b->text, b->len, line, "r 1234", ' ', "")) != NULL) {
-        snprintf(want, sizeof want, TT_NAME ":%llu: `r 1234` without a size",
-                 l);
-        snprintf(what, sizeof what, "%s: r without a size", where);
-        tt_expect_everywhere(s, b->len, want, what);
-        free(s);
-    }
-    if ((s = tt_replace(b->text, b->len, line, "f 1234 ", ' ', "7")) != NULL) {
-        snprintf(want, sizeof want,
-                 TT_NAME ":%llu: trailing garbage '7' after the op (an op "
-                 "line is `a ID SIZE`, `r ID SIZE` or `f ID`)",
-                 l);
-        snprintf(what, sizeof what, "%s: trailing garbage", where);
-        tt_expect_everywhere(s, b->len, want, what);
-        free(s);
-    }
+    tt_expect_replaced(b, line, "r 1234", ' ', "",
+                       "`r 1234` without a size", where, "r without a size");
+    tt_expect_replaced(b, line, "f 1234 ", ' ', "7",
+                       "trailing garbage '7' after the op (an op line is "
+                       "`a ID SIZE`, `r ID SIZE` or `f ID`)",
+                       where, "trailing garbage");
     /* An a of a live id: the message names the line that made it live. */
     uint32_t id = 0;
     uint64_t since = 0;
@@ -588,17 +576,14 @@ static void tt_errors_at(const tt_big *b, uint64_t line, const char *where)
             break;
     }
     if (id) {
-        char prefix[32];
+        char prefix[32], msg[160];
         snprintf(prefix, sizeof prefix, "a %u ", id);
-        if ((s = tt_replace(b->text, b->len, line, prefix, '0', "5")) != NULL) {
-            snprintf(want, sizeof want,
-                     TT_NAME ":%llu: `a %u`: id %u is still live (allocated "
-                     "or resized at line %llu, not freed since)",
-                     l, id, id, (unsigned long long)since);
-            snprintf(what, sizeof what, "%s: a of a live id", where);
-            tt_expect_everywhere(s, b->len, want, what);
-            free(s);
-        }
+        snprintf(msg, sizeof msg,
+                 "`a %u`: id %u is still live (allocated or resized at line "
+                 "%llu, not freed since)",
+                 id, id, (unsigned long long)since);
+        tt_expect_replaced(b, line, prefix, '0', "5", msg, where,
+                           "a of a live id");
     }
 }
 
