@@ -5,10 +5,13 @@
  *
  * Where it sits: beside the tests. Any input, text or gzip, must either
  * load into a trace whose figures agree with its ops, or be refused with
- * -1 and a "FILE:LINE: ..." message; a crash, a sanitizer report or an
- * abort below is a bug in the loader.
+ * -1 and a "FILE:LINE: ..." message; and the scan must give the same
+ * answer on one thread and on two with tiny chunks (so that a few hundred
+ * bytes cross many chunk boundaries), with either tokeniser. A crash, a
+ * sanitizer report or an abort below is a bug in the loader.
  */
 #include "trace.h"
+#include "trace_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,19 +58,65 @@ static void fuzz_check_loaded(const trace *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The ways the scan is run: the first is the reference. */
+static const trace_scan_config fuzz_ways[] = {
+    {1, 0, 0, NULL},   /* one thread */
+    {2, 64, 0, NULL},  /* two threads, 64-byte chunks, SSE2 tokeniser */
+    {2, 200, 1, NULL}, /* two threads, 200-byte chunks, plain C */
+};
+#define FUZZ_WAYS (sizeof fuzz_ways / sizeof fuzz_ways[0])
+
+static int fuzz_load(size_t way, const uint8_t *data, size_t size, trace *t,
+                     trace_error *err)
+{
+    trace_scan_tune(&fuzz_ways[way]);
+    memset(err, 0, sizeof *err);
+    int rc = trace_parse("fuzz.rep", (const char *)data, size, t, err,
+                         fuzz_null);
+    trace_scan_tune(NULL);
+    return rc;
+}
+
+/* Whether two loads of one input agree: the same result, message, ops
+ * and figures. */
+static int fuzz_same(int rc_a, const trace *a, const trace_error *ea,
+                     int rc_b, const trace *b, const trace_error *eb)
+{
+    if (rc_a != rc_b)
+        return 0;
+    if (rc_a != 0)
+        return strcmp(ea->msg, eb->msg) == 0;
+    if (a->num_ops != b->num_ops || a->num_ids != b->num_ids ||
+        a->peak_payload != b->peak_payload ||
+        a->max_request != b->max_request || a->warnings != b->warnings ||
+        memcmp(a->count, b->count, sizeof a->count) != 0)
+        return 0;
+    for (size_t i = 0; i < a->num_ops; i++)
+        if (a->ops[i].kind != b->ops[i].kind || a->ops[i].id != b->ops[i].id ||
+            a->ops[i].size != b->ops[i].size)
+            return 0;
+    return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!fuzz_null && !(fuzz_null = fopen("/dev/null", "w")))
         abort();
-    trace t;
-    trace_error err;
-    memset(&err, 0, sizeof err);
-    int rc = trace_parse("fuzz.rep", (const char *)data, size, &t, &err,
-                         fuzz_null);
+    trace ref;
+    trace_error ref_err;
+    int rc = fuzz_load(0, data, size, &ref, &ref_err);
     if (rc == 0)
-        fuzz_check_loaded(&t);
-    else if (rc != -1 || !fuzz_has_line(err.msg) || t.ops || t.path)
+        fuzz_check_loaded(&ref);
+    else if (rc != -1 || !fuzz_has_line(ref_err.msg) || ref.ops || ref.path)
         abort();
-    trace_free(&t);
+    for (size_t w = 1; w < FUZZ_WAYS; w++) {
+        trace t;
+        trace_error err;
+        int rc_w = fuzz_load(w, data, size, &t, &err);
+        if (!fuzz_same(rc, &ref, &ref_err, rc_w, &t, &err))
+            abort();
+        trace_free(&t);
+    }
+    trace_free(&ref);
     return 0;
 }
