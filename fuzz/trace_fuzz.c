@@ -86,16 +86,7 @@ static int fuzz_same(int rc_a, const trace *a, const trace_error *ea,
         return 0;
     if (rc_a != 0)
         return strcmp(ea->msg, eb->msg) == 0;
-    if (a->num_ops != b->num_ops || a->num_ids != b->num_ids ||
-        a->peak_payload != b->peak_payload ||
-        a->max_request != b->max_request || a->warnings != b->warnings ||
-        memcmp(a->count, b->count, sizeof a->count) != 0)
-        return 0;
-    for (size_t i = 0; i < a->num_ops; i++)
-        if (a->ops[i].kind != b->ops[i].kind || a->ops[i].id != b->ops[i].id ||
-            a->ops[i].size != b->ops[i].size)
-            return 0;
-    return 1;
+    return trace_same(a, b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -584,3 +584,17 @@ const char *trace_format_name(enum trace_format f)
     }
     return "unknown";
 }
+
+int trace_same(const trace *a, const trace *b)
+{
+    if (a->num_ops != b->num_ops || a->num_ids != b->num_ids ||
+        a->peak_payload != b->peak_payload ||
+        a->max_request != b->max_request || a->warnings != b->warnings ||
+        memcmp(a->count, b->count, sizeof a->count) != 0)
+        return 0;
+    for (size_t i = 0; i < a->num_ops; i++)
+        if (a->ops[i].kind != b->ops[i].kind || a->ops[i].id != b->ops[i].id ||
+            a->ops[i].size != b->ops[i].size)
+            return 0;
+    return 1;
+}

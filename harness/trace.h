@@ -130,6 +130,11 @@ int trace_parse(const char *name, const char *buf, size_t len, trace *t,
 /* Frees what a load put in *T and leaves it empty. T may be NULL. */
 void trace_free(trace *t);
 
+/* Nonzero when A and B hold the same ops and the same figures (op and id
+ * counts, ops by kind, peak payload, largest request, warnings): two loads
+ * of one trace, however it was stored or scanned. */
+int trace_same(const trace *a, const trace *b);
+
 /* "classic", "2010", "2016". */
 const char *trace_format_name(enum trace_format f);
 

@@ -73,10 +73,6 @@ static inline size_t tt_below(tt_rng *r, size_t n)
     return n ? (size_t)(tt_next(r) % n) : 0;
 }
 
-/* Nonzero when A and B hold the same ops and the same figures (op and id
- * counts, peak payload, largest request, ops by kind). */
-int tt_same_ops(const trace *a, const trace *b);
-
 /* The cases: each returns 0, or TT_SKIP; failures go to tt_failures. */
 int tt_case_errors(void);
 int tt_case_order(void);

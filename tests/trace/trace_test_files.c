@@ -21,8 +21,7 @@ static const char tt_text[] =
 
 static int tt_same(const trace *a, const trace *b)
 {
-    return tt_same_ops(a, b) && a->format == b->format &&
-           a->warnings == b->warnings &&
+    return trace_same(a, b) && a->format == b->format &&
            memcmp(a->header, b->header, sizeof a->header) == 0;
 }
 

@@ -245,11 +245,6 @@ static int tt_parse_way(const trace_scan_config *way, const char *text,
     return rc;
 }
 
-static int tt_same_load(const trace *a, const trace *b)
-{
-    return tt_same_ops(a, b) && a->warnings == b->warnings;
-}
-
 /* The loaded trace against the model. */
 static void tt_check_model(const trace *t, const tt_big *b, const char *way)
 {
@@ -346,7 +341,7 @@ static void tt_every_way(const tt_big *b, const char *what, size_t chunk_min,
                  "at least", way, st.chunk_lines, st.rest_lines, chunk_min,
                  all_min);
         if (rc == 0) {
-            TT_CHECK(tt_same_load(&t, &ref), "%s: not what one thread loads",
+            TT_CHECK(trace_same(&t, &ref), "%s: not what one thread loads",
                      way);
             TT_CHECK(strcmp(warn, ref_warn) == 0,
                      "%s: warnings '%s', one thread gave '%s'", way, warn,
