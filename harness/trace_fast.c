@@ -79,15 +79,8 @@ static inline uint64_t trace_nl64_sse2(const char *p)
 static size_t trace_count_nl_word(const char *p, const char *end)
 {
     size_t n = 0;
-    for (; end - p >= 8; p += 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        uint64_t x = w ^ (0x0A * TRACE_ONES);
-        uint64_t y = ((x & 0x7F * TRACE_ONES) + 0x7F * TRACE_ONES) | x;
-        /* One bit per newline; their sum by one multiply. */
-        uint64_t hits = (~y & 0x80 * TRACE_ONES) >> 7;
-        n += (size_t)((hits * TRACE_ONES) >> 56);
-    }
+    for (; end - p >= 8; p += 8)
+        n += (size_t)__builtin_popcountll(trace_nl8_word(p));
     for (; p < end; p++)
         n += *p == '\n';
     return n;
