@@ -103,8 +103,8 @@ typedef struct trace_error {
 /*
  * Loads PATH into *T (which need not be initialised). Plain text or gzip,
  * told by the gzip magic bytes, whatever the name. A regular file is
- * mapped (a file cut short by another process during the load raises
- * SIGBUS, as with any mapped reader); pipes and devices are read.
+ * read as large as it was when opened (one that another process cuts
+ * short meanwhile gives what was left); pipes and devices to their end.
  * Returns 0 on success. On failure returns -1, leaves *T empty (safe to
  * trace_free) and writes the reason to ERR (if not NULL).
  * Accepted quirks (each kind gives one line to WARN, if not NULL, only
