@@ -146,6 +146,27 @@ static void fb_self_path(char *buf, size_t len) {
         snprintf(buf, len, "/proc/self/exe");
 }
 
+/* Resident memory of PID in KiB (from /proc), or 0 when it cannot be
+ * read. */
+static uint64_t child_rss_kb(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[128];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    unsigned long long size, resident;
+    if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
+        return 0;
+    long page = sysconf(_SC_PAGESIZE);
+    return (uint64_t)resident * (uint64_t)(page > 0 ? page : 4096) / 1024;
+}
+
 int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     row_init(row, s);
     const fb_allocator *a = s->alloc;
@@ -203,7 +224,10 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     size_t have = 0;
     int have_last = 0;
     double deadline = mono() + (s->timeout_s > 0 ? s->timeout_s : 1e9);
-    int timed_out = 0, interrupted = 0;
+    int timed_out = 0, interrupted = 0, too_big = 0;
+    /* With a memory limit the child is looked at ten times a second: a
+     * runaway allocator can map a few hundred MB in that time, no more. */
+    double tick = s->max_rss_kb ? 0.1 : 1.0;
     for (;;) {
         if (have == sizeof got) {
             last = got;
@@ -216,9 +240,13 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
             break;
         }
         struct pollfd pf = {.fd = fds[0], .events = POLLIN};
-        int pr = poll(&pf, 1, left > 1.0 ? 1000 : (int)(left * 1000) + 1);
+        int pr = poll(&pf, 1, (int)((left > tick ? tick : left) * 1000) + 1);
         if (fb_interrupted) {
             interrupted = 1;
+            break;
+        }
+        if (s->max_rss_kb && child_rss_kb(pid) > s->max_rss_kb) {
+            too_big = 1;
             break;
         }
         if (pr < 0 && errno == EINTR)
@@ -233,7 +261,7 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
         have += (size_t)r;
     }
     close(fds[0]);
-    if (timed_out || interrupted)
+    if (timed_out || interrupted || too_big)
         kill(pid, SIGKILL);
     int st = 0;
     struct rusage ru = {0};
@@ -263,7 +291,11 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     }
     const char *kept = done[0] ? " (figures of the passes before it are kept)" : "";
     const char *after = done[0] ? done : "";
-    if (timed_out)
+    if (too_big)
+        row_status(row, "oom", "resident memory passed the %llu MiB limit (--max-rss)%s%s%s",
+                   (unsigned long long)(s->max_rss_kb / 1024), done[0] ? ", after the " : "",
+                   after, done[0] ? " pass" : "");
+    else if (timed_out)
         row_status(row, "timeout", "no result within %.0f s%s%s%s", s->timeout_s,
                    done[0] ? ", after the " : "", after, done[0] ? " pass" : "");
     else if (WIFSIGNALED(st))

@@ -23,6 +23,8 @@ typedef struct fb_cell_spec {
     const fb_allocator *alloc;
     const fb_replay_opts *opts;
     double timeout_s;
+    uint64_t max_rss_kb;      /* resident memory the child may reach (KiB;
+                                 0: no limit) before it is killed as `oom` */
 } fb_cell_spec;
 
 /* Runs the cell; fills row in every case. Returns 0 when the row's status

@@ -252,8 +252,8 @@ static void write_meta(const char *dir, int argc, char **argv) {
 
 static void usage_run(FILE *out) {
     fprintf(out,
-            "usage: fitbench run [-a LIST] [-o DIR] [-r N] [--timeout S] [--min-time S]\n"
-            "                    [--check-every N] [-q] [TRACE|DIR ...]\n"
+            "usage: fitbench run [-a LIST] [-o DIR] [-r N] [--timeout S] [--max-rss MIB]\n"
+            "                    [--min-time S] [--check-every N] [-q] [TRACE|DIR ...]\n"
             "\n"
             "Replays each trace against each allocator, every cell in a process of its own,\n"
             "and writes DIR/results.csv, results.json, summary.csv, meta.json, and\n"
@@ -268,6 +268,8 @@ static void usage_run(FILE *out) {
             "  --min-time S     timed replay seconds per cell, at least (default 0.2)\n"
             "  --timeout S      seconds a cell may take before it is killed (default 120);\n"
             "                   a cell cut short keeps the figures of its finished passes\n"
+            "  --max-rss MIB    resident memory a cell may reach before it is killed as\n"
+            "                   `oom` (default: half the machine's memory, at most 4096)\n"
             "  --check-every N  run the allocator's heap check every N ops (default: 64\n"
             "                   times per trace)\n"
             "  -q               no progress line, no tables\n"
@@ -300,15 +302,25 @@ static int parse_size(const char *s, size_t *v) {
     return 0;
 }
 
+/* --max-rss's default: half the machine's memory, at most 4 GiB (no
+ * trace of the suite needs a tenth of that; an allocator that runs away
+ * must not take the machine with it). */
+static size_t default_max_rss_mib(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    size_t half = pages > 0 && page > 0 ? (size_t)pages / 2 * (size_t)page >> 20 : 4096;
+    return half < 4096 ? half : 4096;
+}
+
 static int cmd_run(int argc, char **argv) {
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},        {"timeout", required_argument, NULL, 'T'},
         {"min-time", required_argument, NULL, 'm'}, {"check-every", required_argument, NULL, 'c'},
-        {NULL, 0, NULL, 0}};
+        {"max-rss", required_argument, NULL, 'M'},  {NULL, 0, NULL, 0}};
     const char *alist = "all", *outdir = "results";
     fb_replay_opts o;
     fb_replay_defaults(&o);
     double timeout = 120;
+    size_t max_rss_mib = default_max_rss_mib();
     int quiet = 0, c;
     size_t v;
     optind = 1;
@@ -337,6 +349,12 @@ static int cmd_run(int argc, char **argv) {
             }
             if (o.max_time < o.min_time)
                 o.max_time = o.min_time;
+            break;
+        case 'M':
+            if (parse_size(optarg, &max_rss_mib) || max_rss_mib == 0 || max_rss_mib > ((size_t)1 << 30)) {
+                fprintf(stderr, "fitbench run: --max-rss wants MiB (1..2^30), not '%s'\n", optarg);
+                return 2;
+            }
             break;
         case 'c':
             if (parse_size(optarg, &o.check_every) || o.check_every == 0) {
@@ -415,7 +433,7 @@ static int cmd_run(int argc, char **argv) {
         for (size_t k = 0; k < nsel && !interrupted; k++) {
             if (progress)
                 fprintf(stderr, "\r\033[K[%zu/%zu] %s x %s", done + 1, total, names[i], sel[k]->name);
-            fb_cell_spec spec = {fd, names[i], sel[k], &o, timeout};
+            fb_cell_spec spec = {fd, names[i], sel[k], &o, timeout, (uint64_t)max_rss_mib * 1024};
             fb_row row;
             int r = fb_cell_run(&spec, &row);
             if (r < 0)

@@ -39,6 +39,12 @@ expect_rc 2 "$fb" run -a nosuch "$tmp/small.rep"
 expect_err "unknown allocator or group 'nosuch'"
 expect_rc 2 "$fb" run -r 0 "$tmp/small.rep"
 expect_rc 2 "$fb" run --timeout abc "$tmp/small.rep"
+expect_rc 2 "$fb" run --max-rss 0 "$tmp/small.rep"
+expect_err "max-rss wants MiB"
+# A cell over the memory limit (1 MiB: any process is) is an `oom` row.
+expect_rc 1 "$fb" run -q --max-rss 1 -a first -o "$tmp/rss" "$tmp/small.rep"
+grep -q '^small,first,oom,"\?resident memory passed the 1 MiB limit' "$tmp/rss/results.csv" && ok ||
+    bad "--max-rss 1: $(cat "$tmp/rss/results.csv" 2>/dev/null | tail -1)"
 expect_rc 2 "$fb" run --bogus "$tmp/small.rep"
 expect_rc 2 "$fb" run -o "$tmp/r0" "$tmp/missing.rep"
 expect_err "missing.rep"

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* ------------------------------------------------ broken allocators */
@@ -85,6 +86,19 @@ static void *m_latehang(void *p, size_t n) {
             pause();
     return plain(b, n);
 }
+/* Runs away with memory: from the BREAK_AT-th malloc on it maps and
+ * touches a MiB every 5 ms (about 200 MB/s) and never returns. */
+static void *m_hog(void *p, size_t n) {
+    broken_heap *b = p;
+    if (b->n + 1 == BREAK_AT)
+        for (;;) {
+            char *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (m != MAP_FAILED)
+                memset(m, 1, 1 << 20);
+            usleep(5000);
+        }
+    return plain(b, n);
+}
 static void *m_plain(void *p, size_t n) { return plain(p, n); }
 /* Corrupts: a realloc that moves without copying the payload. */
 static void *r_nocopy(void *p, void *q, size_t n) {
@@ -111,6 +125,7 @@ BROKEN(null, m_null, b_free, b_realloc)
 BROKEN(crash, m_crash, b_free, b_realloc)
 BROKEN(hang, m_hang, b_free, b_realloc)
 BROKEN(latehang, m_latehang, b_free, b_realloc)
+BROKEN(hog, m_hog, b_free, b_realloc)
 BROKEN(nocopy, m_plain, b_free, r_nocopy)
 BROKEN(reject, m_plain, f_reject, b_realloc)
 
@@ -119,7 +134,7 @@ static int always(void) { return 1; }
 static const fb_allocator *test_find(const char *name) {
     static const fb_allocator *const all[] = {&br_overlap, &br_misalign, &br_null,
                                               &br_crash,   &br_hang,     &br_latehang,
-                                              &br_nocopy,  &br_reject};
+                                              &br_nocopy,  &br_reject,   &br_hog};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!strcmp(all[i]->name, name))
             return all[i];
@@ -252,7 +267,7 @@ static void child_breakage(void) {
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         fb_allocator a = *test_find(want[i].name);
         a.available = always;
-        fb_cell_spec spec = {fd, "long", &a, &o, 2.0};
+        fb_cell_spec spec = {fd, "long", &a, &o, 2.0, 0};
         fb_row row;
         int rc = fb_cell_run(&spec, &row);
         CHECK(!strcmp(row.status, want[i].status) && rc == !!strcmp(want[i].status, "ok"),
@@ -264,7 +279,7 @@ static void child_breakage(void) {
     /* A cell cut short keeps what its finished passes measured. */
     fb_allocator late = br_latehang;
     late.available = always;
-    fb_cell_spec spec = {fd, "long", &late, &o, 2.0};
+    fb_cell_spec spec = {fd, "long", &late, &o, 2.0, 0};
     fb_row row;
     fb_cell_run(&spec, &row);
     CHECK(!strcmp(row.status, "timeout") && strstr(row.detail, "after the space pass"),
@@ -272,6 +287,17 @@ static void child_breakage(void) {
     CHECK(row.peak_payload == t.peak_payload && row.heap_peak >= row.peak_payload && row.util > 0,
           "latehang: the space pass's figures must be kept (peak %llu, heap %llu)",
           (unsigned long long)row.peak_payload, (unsigned long long)row.heap_peak);
+
+    /* An allocator that runs away with memory is stopped at the limit,
+     * long before the time limit, as `oom`; the limit is what it says. */
+    fb_allocator hog = br_hog;
+    hog.available = always;
+    fb_cell_spec hspec = {fd, "long", &hog, &o, 5.0, 64 * 1024};
+    int rc = fb_cell_run(&hspec, &row);
+    CHECK(rc == 1 && !strcmp(row.status, "oom") && strstr(row.detail, "64 MiB limit (--max-rss)"),
+          "hog: got %s \"%s\", want oom at the 64 MiB limit", row.status, row.detail);
+    CHECK(row.rss_peak_kb > 64 * 1024 && row.rss_peak_kb < 1024 * 1024,
+          "hog: peak RSS %llu KiB, want just over the 64 MiB limit", (unsigned long long)row.rss_peak_kb);
     close(fd);
     trace_free(&t);
     free(txt);
