@@ -4,8 +4,9 @@
  * Where it sits: the very start of the data flow. trace_load reads a
  * regular file into one buffer (a pipe into a growing one), and
  * trace_parse (trace.c) calls trace_gunzip here when the bytes start with
- * the gzip magic, whatever the file is called. Everything is bounded by TRACE_MAX_TEXT, so that a
- * gzip bomb or a huge device ends in a message, not in the OOM killer.
+ * the gzip magic, whatever the file is called. Everything is bounded by
+ * TRACE_MAX_TEXT, so that a gzip bomb or a huge device ends in a message,
+ * not in the OOM killer.
  */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
