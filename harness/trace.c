@@ -2,7 +2,7 @@
  * trace.c: the trace loader (contract and format in trace.h).
  *
  * Where it sits: first stage of the data flow. trace_io.c brings the
- * whole text into memory (a mapped file; gzip inflated); this file reads
+ * whole text into memory (a file read whole; gzip inflated); this file reads
  * the header, allocates the flat op array once from num_ops, and hands
  * the op lines to trace_scan.c, which fills the array. The careful,
  * line-at-a-time scanner and the check of one op live here: the scan
