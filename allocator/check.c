@@ -5,7 +5,8 @@
  *
  * What it checks, each line of heap_impl.h's layout comment in turn:
  *  - the region: break and committed pages in order, the footprint equal
- *    to the bytes below the break, the peak not below it;
+ *    to the bytes below the break, the peak not below it, the trim
+ *    period's top inside the committed pages;
  *  - blocks tile [first block, epilogue) exactly, each size a multiple of
  *    16 and at least FA_MIN_BLOCK, each payload 16-aligned;
  *  - every free block's footer equals its header;
@@ -100,6 +101,9 @@ long fa_heap_check(fa_heap *h, FILE *log, fa_stats *st) {
                   (void *)h->committed);
     if ((size_t)(h->committed - h->region) % h->page)
         fa_report(log, &bad, "region: committed end is not on a page boundary");
+    if (!(h->period_top >= h->region && h->period_top <= h->committed))
+        fa_report(log, &bad, "region: trim period top %p outside the committed pages",
+                  (void *)h->period_top);
     if ((uintptr_t)h->brk % FA_ALIGN)
         fa_report(log, &bad, "region: break %p is not 16-aligned", (void *)h->brk);
     if (h->peak < fp)

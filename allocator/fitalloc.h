@@ -37,9 +37,18 @@ typedef struct fa_heap fa_heap;
  * quarter of the size, down to FA_MIN_DEFAULT_REGION. */
 #define FA_DEFAULT_REGION ((size_t)64 << 30)
 #define FA_MIN_DEFAULT_REGION ((size_t)256 << 20)
-/* Default trim threshold: committed bytes kept above the break before
- * pages go back to the OS (glibc's M_TRIM_THRESHOLD default). */
+/* Giving memory back, with hysteresis. When the top of the heap becomes
+ * free the break comes down at once (the footprint is exact at every op),
+ * but the pages above it stay committed: they go back to the OS only once
+ * they have lain above the break, unused, for a whole decay period of
+ * trim_decay_ops calls (malloc, free, realloc), so between trim_decay_ops
+ * and twice that after their last use; trim_threshold bytes above the
+ * break are always kept. A heap that breathes around one size then pays no
+ * page faults, and one that has shrunk for good still gives its memory
+ * back. The defaults were chosen by measurement over the bundled suite
+ * (README, "Giving memory back"). */
 #define FA_DEFAULT_TRIM ((size_t)128 << 10)
+#define FA_DEFAULT_TRIM_DECAY ((size_t)16 << 10)
 
 /* Error codes (returned negated by fa_free and passed to the callback). */
 enum fa_error {
@@ -59,8 +68,11 @@ typedef void (*fa_error_fn)(void *ctx, enum fa_error err, const void *ptr,
 typedef struct fa_config {
     size_t region_bytes;   /* address space to reserve; 0: FA_DEFAULT_REGION,
                               or less if the system refuses it */
-    size_t trim_threshold; /* committed bytes above the break kept before
-                              returning pages (0: return every whole page) */
+    size_t trim_threshold; /* committed bytes above the break always kept */
+    size_t trim_decay_ops; /* calls a page must lie unused above the break
+                              before it goes back; 0: at once (with a
+                              threshold of 0 too, every whole page is given
+                              back as soon as the break passes below it) */
     int track_requests;    /* keep each block's requested size, for the
                               checker's internal-fragmentation figure */
     fa_error_fn on_error;  /* optional; called before an error return */
@@ -77,9 +89,15 @@ const char *fa_policy_summary(const char *name); /* NULL if unknown */
  * when the reservation fails). cfg may be NULL for defaults. */
 fa_heap *fa_heap_create(const char *policy, const fa_config *cfg);
 void fa_heap_destroy(fa_heap *h);
-/* Back to empty. The region stays reserved and the pages stay committed, so
- * a timed repetition does not pay for page faults again. */
+/* The configuration a NULL cfg gives: start from it to change one field. */
+fa_config fa_config_default(void);
+/* Back to empty. The region stays reserved and every committed page, and
+ * the side tables' pages, stay resident, so a timed repetition does not
+ * pay for page faults again (as the classic driver's mem_reset_brk). */
 void fa_heap_reset(fa_heap *h);
+/* Gives back at once every committed page above the break beyond
+ * trim_threshold, whatever the decay (as malloc_trim). */
+void fa_heap_trim(fa_heap *h);
 const char *fa_heap_policy(const fa_heap *h);
 
 void *fa_malloc(fa_heap *h, size_t n);
@@ -100,6 +118,9 @@ int fa_owns(fa_heap *h, const void *p);
  * every moment. fa_heap_peak is its high-water mark since create/reset. */
 size_t fa_heap_footprint(const fa_heap *h);
 size_t fa_heap_peak(const fa_heap *h);
+/* Bytes of committed (read/write) pages: the footprint plus what the
+ * hysteresis keeps above the break. What the heap costs in RSS at most. */
+size_t fa_heap_committed(const fa_heap *h);
 /* Out-of-band metadata (the pointer-validation bitmap, the request table)
  * in bytes of address space covering the footprint; not in the footprint. */
 size_t fa_heap_meta_bytes(const fa_heap *h);

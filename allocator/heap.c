@@ -140,11 +140,47 @@ fa_block *fa_brk_grow(fa_heap *h, size_t incr) {
     fa_block *old = fa_epilogue(h);
     h->brk = new_brk;
     write_epilogue(h, 0);
+    if (new_brk > h->period_top)
+        h->period_top = new_brk;
     size_t fp = (size_t)(h->brk - h->region);
     if (fp > h->peak)
         h->peak = fp;
     return old;
 }
+
+/* Gives back the committed pages from the first page boundary at or past
+ * keep_from (never below the break plus the threshold). */
+static void decommit_from(fa_heap *h, const char *keep_from) {
+    size_t floor_off = (size_t)(h->brk - h->region) + h->cfg.trim_threshold;
+    size_t off = (size_t)(keep_from - h->region);
+    char *from = h->region + round_up(off > floor_off ? off : floor_off, h->page);
+    if (from >= h->committed)
+        return;
+    size_t n = (size_t)(h->committed - from);
+    /* Both calls only fail on arguments computed from our own mapping; if
+     * one did, keeping the pages is still correct. */
+    if (madvise(from, n, MADV_DONTNEED) == 0 && mprotect(from, n, PROT_NONE) == 0)
+        h->committed = from;
+    if (h->period_top > h->committed)
+        h->period_top = h->brk;
+}
+
+/* The end of a decay period: what lay above the period's highest break
+ * all period long goes back; a new period starts at the current break. */
+static void trim_period(fa_heap *h) {
+    decommit_from(h, h->period_top);
+    h->period_top = h->brk;
+    h->trim_due = h->clock + h->cfg.trim_decay_ops;
+}
+
+/* Every call counts towards the decay period; one compare when nothing is
+ * due. With no decay, the shrink itself gives pages back. */
+static inline void tick(fa_heap *h) {
+    if (++h->clock == h->trim_due)
+        trim_period(h);
+}
+
+void fa_heap_trim(fa_heap *h) { decommit_from(h, h->brk); }
 
 void fa_brk_shrink(fa_heap *h, char *new_end) {
     /* The new epilogue replaces the header of the block the caller gives
@@ -152,21 +188,8 @@ void fa_brk_shrink(fa_heap *h, char *new_end) {
     int prev_used = fa_blk_prev_used((fa_block *)(new_end - FA_WORD));
     h->brk = new_end;
     write_epilogue(h, prev_used);
-    size_t slack = (size_t)(h->committed - h->brk);
-    if (slack > h->cfg.trim_threshold) {
-        /* Keep a little committed above the break (none when the threshold
-         * is 0), so a heap that breathes around one size does not pay a
-         * page fault per page every time it grows back. */
-        size_t keep = h->cfg.trim_threshold < FA_COMMIT_CHUNK ? h->cfg.trim_threshold : FA_COMMIT_CHUNK;
-        char *from = h->region + round_up((size_t)(h->brk - h->region) + keep, h->page);
-        if (from < h->committed) {
-            size_t n = (size_t)(h->committed - from);
-            /* Both calls only fail on arguments we computed from our own
-             * mapping; if one did, keeping the pages is still correct. */
-            if (madvise(from, n, MADV_DONTNEED) == 0 && mprotect(from, n, PROT_NONE) == 0)
-                h->committed = from;
-        }
-    }
+    if (h->cfg.trim_decay_ops == 0)
+        decommit_from(h, h->brk);
 }
 
 /* ------------------------------------------------------- create / reset */
@@ -176,6 +199,10 @@ static void heap_init_empty(fa_heap *h) {
     write_epilogue(h, 1);
     h->peak = (size_t)(h->brk - h->region);
     h->live = 0;
+    h->clock = 0;
+    /* No decay: the due count is never reached (the shrink trims). */
+    h->trim_due = h->cfg.trim_decay_ops ? h->cfg.trim_decay_ops : UINT64_MAX;
+    h->period_top = h->brk;
     memset(h->pstate, 0, h->pol->state_size);
     h->pol->init(h);
 }
@@ -211,6 +238,10 @@ static int map_region(fa_heap *h, size_t bytes, int track) {
     return 0;
 }
 
+fa_config fa_config_default(void) {
+    return (fa_config){.trim_threshold = FA_DEFAULT_TRIM, .trim_decay_ops = FA_DEFAULT_TRIM_DECAY};
+}
+
 fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
     const fa_policy *pol = policy_lookup(policy);
     if (!pol) {
@@ -219,12 +250,10 @@ fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
     }
     long pg = sysconf(_SC_PAGESIZE);
     size_t page = pg > 0 ? (size_t)pg : 4096;
-    fa_config c = cfg ? *cfg : (fa_config){0};
+    fa_config c = cfg ? *cfg : fa_config_default();
     int flexible = c.region_bytes == 0;
     if (flexible)
         c.region_bytes = FA_DEFAULT_REGION;
-    if (!cfg)
-        c.trim_threshold = FA_DEFAULT_TRIM;
     c.region_bytes = round_up(c.region_bytes, page);
     if (c.region_bytes < page || c.region_bytes > ((size_t)1 << 46)) {
         errno = EINVAL;
@@ -264,33 +293,22 @@ void fa_heap_destroy(fa_heap *h) {
     munmap(h, h->ctl_bytes);
 }
 
-/* Zeroes n bytes of a private anonymous mapping: large stretches by giving
- * their pages back (they read as zeros again), the rest by memset. */
-static void zero_table(fa_heap *h, void *p, size_t n) {
-    if (n < ((size_t)1 << 20)) {
-        memset(p, 0, n);
-        return;
-    }
-    char *lo = (char *)p, *hi = lo + n;
-    char *a = (char *)round_up((size_t)lo, h->page), *b = (char *)((size_t)hi / h->page * h->page);
-    memset(lo, 0, (size_t)(a - lo));
-    if (madvise(a, (size_t)(b - a), MADV_DONTNEED) != 0)
-        memset(a, 0, (size_t)(b - a));
-    memset(b, 0, (size_t)(hi - b));
-}
-
 void fa_heap_reset(fa_heap *h) {
-    /* Only the part of the side tables the heap ever reached can be dirty. */
+    /* Only the part of the side tables the heap ever reached can be dirty.
+     * They are cleared by stores, never by giving their pages back: the
+     * next repetition would fault them in again (a quarter of a timed
+     * replay's time, once). */
     size_t g = (h->peak + FA_ALIGN - 1) / FA_ALIGN;
-    zero_table(h, h->bitmap, (g + 7) / 8);
+    memset(h->bitmap, 0, (g + 7) / 8);
     if (h->reqs)
-        zero_table(h, h->reqs, g * sizeof(size_t));
+        memset(h->reqs, 0, g * sizeof(size_t));
     heap_init_empty(h);
 }
 
 const char *fa_heap_policy(const fa_heap *h) { return h->pol->name; }
 size_t fa_heap_footprint(const fa_heap *h) { return (size_t)(h->brk - h->region); }
 size_t fa_heap_peak(const fa_heap *h) { return h->peak; }
+size_t fa_heap_committed(const fa_heap *h) { return (size_t)(h->committed - h->region); }
 
 size_t fa_heap_meta_bytes(const fa_heap *h) {
     size_t g = (fa_heap_footprint(h) + FA_ALIGN - 1) / FA_ALIGN;
@@ -434,6 +452,7 @@ static fa_block *block_of_live(const void *p) {
 }
 
 void *fa_malloc(fa_heap *h, size_t n) {
+    tick(h);
     if (n > FA_MAX_REQUEST) {
         errno = ENOMEM;
         return NULL;
@@ -467,6 +486,7 @@ void *fa_memalign(fa_heap *h, size_t align, size_t n) {
     }
     if (align <= FA_ALIGN)
         return fa_malloc(h, n);
+    tick(h);
     if (n > FA_MAX_REQUEST || align > FA_MAX_REQUEST - n) {
         errno = ENOMEM;
         return NULL;
@@ -501,6 +521,7 @@ static void *realloc_aligned(fa_heap *h, void *p, size_t n) {
 int fa_free(fa_heap *h, void *p) {
     if (!p)
         return 0;
+    tick(h);
     enum fa_error e = classify(h, p);
     if (e != FA_OK) {
         raise_error(h, e, p, "free");
@@ -534,6 +555,7 @@ void *fa_realloc(fa_heap *h, void *p, size_t n) {
         errno = ENOMEM;
         return NULL;
     }
+    tick(h);
     fa_block *b = fa_blk_of(p);
     if (fa_blk_is_stub(b))
         return realloc_aligned(h, p, n);

@@ -155,6 +155,12 @@ struct fa_heap {
     char *committed;       /* end of the read/write pages */
     char *brk;             /* end of the heap */
     size_t peak;           /* footprint high-water mark */
+    /* Trim hysteresis (fitalloc.h): calls since create/reset, the call
+     * count at which the current decay period ends, and the highest break
+     * of that period; pages above it (plus the threshold) were unused all
+     * period long. */
+    uint64_t clock, trim_due;
+    char *period_top;
     size_t live;           /* bits set in the bitmap: live payloads */
     size_t page;
     fa_config cfg;
@@ -194,7 +200,8 @@ static inline int fa_in_heap(const fa_heap *h, const void *p) {
 fa_block *fa_brk_grow(fa_heap *h, size_t incr);
 /* Moves the break down to new_end. The new epilogue goes at new_end - 8,
  * where the caller's block header was, and keeps that header's PREV_ALLOC
- * bit. Whole pages past the trim threshold go back to the OS. */
+ * bit. The pages above stay committed until the trim hysteresis
+ * (fitalloc.h) gives them back; with no decay, at once. */
 void fa_brk_shrink(fa_heap *h, char *new_end);
 
 /* Checker helper: counts and logs one violation. */
