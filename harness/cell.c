@@ -204,11 +204,13 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
         return 1;
     }
     if (pid == 0) {
-        /* dup2 onto itself keeps close-on-exec: clear it by hand then. */
-        if (fds[1] == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(fds[1], 3) < 0)
-            _exit(126);
-        if (s->trace_fd == CELL_TRACE_FD ? fcntl(CELL_TRACE_FD, F_SETFD, 0) < 0
-                                         : dup2(s->trace_fd, CELL_TRACE_FD) < 0)
+        /* The row pipe goes to fd 3 and the trace to fd 4 (CELL_TRACE_FD).
+         * Either may already sit on the other's number (a parent started
+         * with 3 or 4 closed), so both move above them first; dup2 then
+         * gives copies without close-on-exec. */
+        int row_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
+        int trace_fd = fcntl(s->trace_fd, F_DUPFD_CLOEXEC, 10);
+        if (row_fd < 0 || trace_fd < 0 || dup2(row_fd, 3) < 0 || dup2(trace_fd, CELL_TRACE_FD) < 0)
             _exit(126);
         if (lib[0])
             setenv("LD_PRELOAD", lib, 1);
