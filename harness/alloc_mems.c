@@ -25,6 +25,11 @@
  *  - MeMS has global state: one heap at a time. create() initialises it and
  *    fails with EBUSY while a heap exists (or while someone else has MeMS
  *    initialised); destroy() is mems_finish().
+ *  - reset: mems_free of every PROCESS segment still there, so MeMS holds
+ *    its mappings as HOLEs, as the classic driver keeps its heap, and the
+ *    next timed repetition reuses them as a long-running MeMS would
+ *    (mems_finish and mems_init instead would make every repetition pay
+ *    the page faults of mapping its memory afresh).
  */
 #include "allocators.h"
 #include "mems.h"
@@ -32,6 +37,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MEMS_ADAPTER_ALIGN 16
@@ -60,11 +66,52 @@ static void *adapter_create(const fb_alloc_hint *hint) {
     return &adapter_token;
 }
 
+static void adapter_forget_resets(void);
+
 static void adapter_destroy(void *heap) {
     if (heap != &adapter_token || !adapter_live)
         return;
     mems_finish();
+    adapter_forget_resets();
     adapter_live = 0;
+}
+
+typedef struct live_list {
+    uintptr_t *v;
+    size_t n, cap;
+} live_list;
+
+static int collect_process(void *ctx, size_t offset, size_t size, int process) {
+    (void)size;
+    live_list *l = ctx;
+    if (!process)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        uintptr_t *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (uintptr_t)MEMS_VIRTUAL_BASE + offset;
+    return 0;
+}
+
+static live_list adapter_resets; /* reused by every reset of the heap */
+
+static void adapter_forget_resets(void) {
+    free(adapter_resets.v);
+    adapter_resets = (live_list){0};
+}
+
+static void adapter_reset(void *heap) {
+    (void)heap;
+    live_list *l = &adapter_resets;
+    l->n = 0;
+    mems_walk(collect_process, l);
+    for (size_t i = 0; i < l->n; i++)
+        mems_free((void *)l->v[i]);
 }
 
 static void *adapter_malloc(void *heap, size_t n) {
@@ -162,7 +209,7 @@ const fb_allocator fb_alloc_mems = {
     .available = adapter_available,
     .create = adapter_create,
     .destroy = adapter_destroy,
-    .reset = NULL,
+    .reset = adapter_reset,
     .malloc = adapter_malloc,
     .free = adapter_free,
     .realloc = adapter_realloc,

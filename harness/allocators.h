@@ -19,6 +19,11 @@ typedef struct fb_alloc_hint {
     size_t peak_payload; /* highest total live payload of the trace */
     size_t max_request;  /* largest single request */
     size_t num_ids;      /* blocks the trace names */
+    /* Nonzero for the correctness pass's heap: keep whatever the
+     * allocator's own heap check can use (the core's requested sizes).
+     * Every other pass gets a heap with no bookkeeping of the harness's,
+     * so that the timed passes time the allocator alone. */
+    int for_check;
 } fb_alloc_hint;
 
 /* Free-block statistics, where the allocator can say. */
@@ -50,8 +55,11 @@ typedef struct fb_allocator {
     /* A fresh empty heap, or NULL (with errno) on failure. */
     void *(*create)(const fb_alloc_hint *hint);
     void (*destroy)(void *heap);
-    /* Back to empty for the next timed repetition, keeping memory mapped.
-     * NULL: the harness destroys and creates instead. */
+    /* Back to empty for the next timed repetition (every block has been
+     * freed), keeping the memory the heap holds mapped and resident, as
+     * the classic driver's mem_reset_brk does. NULL: the harness destroys
+     * and creates instead (an allocator that has given all its memory
+     * back by itself once everything is freed). */
     void (*reset)(void *heap);
 
     void *(*malloc)(void *heap, size_t n);

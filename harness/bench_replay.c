@@ -98,7 +98,7 @@ static void bm_replay(gb_state *st, void *ctx) {
         gb_skip_with_error(st, err.msg);
         return;
     }
-    fb_alloc_hint hint = {t.peak_payload, t.max_request, t.num_ids};
+    fb_alloc_hint hint = fb_replay_hint(&t, 0);
     size_t tb = (t.num_ids ? t.num_ids : 1) * sizeof(void *);
     void **ptrs = fb_map(tb);
     void *heap = ptrs ? a->create(&hint) : NULL;

@@ -48,12 +48,22 @@ void fb_replay_defaults(fb_replay_opts *o);
  * reason is in row->status / row->detail). */
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row);
 
+/* What an allocator is told of trace t before it creates a heap;
+ * for_check: the heap serves the correctness pass (allocators.h). */
+fb_alloc_hint fb_replay_hint(const trace *t, int for_check);
+
 /* Empties heap for the next replay: frees the n pointers still live in
  * ptrs (setting them NULL), then resets the heap, or destroys and creates
  * it when the allocator has no reset. Returns the heap to use (NULL when
  * it cannot be created again). */
 void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
                     const fb_alloc_hint *hint);
+
+/* Replays ops [from, upto) of t on heap with no checks, keeping one
+ * pointer per id in ptrs. Returns 0, or the index + 1 of the op whose
+ * allocation failed. */
+size_t fb_replay_range(const trace *t, size_t from, size_t upto, const fb_allocator *a, void *heap,
+                       void **ptrs);
 
 /* Throughput of one replay of the whole trace, for the benchmark wrapper:
  * replays once on heap (created by the caller, empty) and returns 0, or -1

@@ -253,7 +253,8 @@ tk_model_result tk_model_run(const fb_allocator *a, const tk_profile *prof,
                  "a model configuration with zero slots or intervals");
     if (!(cfg->slots > 0 && cfg->check_every > 0 && cfg->sweep_every > 0))
         return run.res;
-    fb_alloc_hint hint = {cfg->peak, cfg->max_request, cfg->slots};
+    fb_alloc_hint hint = {.peak_payload = cfg->peak, .max_request = cfg->max_request,
+                          .num_ids = cfg->slots, .for_check = 1};
     r->heap = a->create(&hint);
     TK_RUN_CHECK(r, r->heap != NULL, "create failed");
     if (!r->heap)

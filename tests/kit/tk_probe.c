@@ -111,7 +111,8 @@ void tk_impossible_sizes(tk_run *r) {
 
 void tk_second_heap(tk_run *r) {
     const fb_allocator *a = r->a;
-    fb_alloc_hint hint = {r->cfg->peak, r->cfg->max_request, r->cfg->slots};
+    fb_alloc_hint hint = {.peak_payload = r->cfg->peak, .max_request = r->cfg->max_request,
+                          .num_ids = r->cfg->slots, .for_check = 1};
     errno = 0;
     void *h2 = a->create(&hint);
     if (r->prof->flags & TK_ONE_HEAP) {
@@ -209,7 +210,7 @@ void tk_model_lifecycle(const fb_allocator *a) {
     }
     /* A trace too big for any heap: a fixed region caps itself, and
      * requests fail cleanly (the harness's `oom`). */
-    fb_alloc_hint giant = {SIZE_MAX / 2, SIZE_MAX / 4, 1000};
+    fb_alloc_hint giant = {.peak_payload = SIZE_MAX / 2, .max_request = SIZE_MAX / 4, .num_ids = 1000};
     h = a->create(&giant);
     TK_CHECKF(h != NULL, "%s: create with an absurd hint failed", a->name);
     if (h) {
