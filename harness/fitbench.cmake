@@ -21,3 +21,13 @@ target_link_libraries(fbharness PUBLIC fbtrace fitalloc mems pagefamily ostep_me
 add_executable(fitbench ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_compile_definitions(fitbench PRIVATE FB_TRACES_DIR="${CMAKE_SOURCE_DIR}/traces")
 target_link_libraries(fitbench PRIVATE fbharness fbtracetools fbplots fbprograms)
+
+# Not a test: the plain replay loop, to time a trace under any preloaded
+# malloc library (replay_loop.c says how).
+add_executable(replay_loop ${CMAKE_CURRENT_LIST_DIR}/replay_loop.c)
+target_link_libraries(replay_loop PRIVATE fbharness)
+
+# Not a test: the sweep behind the core's default trim hysteresis
+# (trim_sweep.c says what it measures).
+add_executable(trim_sweep ${CMAKE_CURRENT_LIST_DIR}/trim_sweep.c)
+target_link_libraries(trim_sweep PRIVATE fbharness)

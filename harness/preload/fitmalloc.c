@@ -23,6 +23,14 @@
  *                        default). Other values stop the process as above.
  *   FITBENCH_STATS=1     report at exit on stderr (fm_stats.c);
  *   FITBENCH_STATS_FILE  ... or appended to this file.
+ *   FITBENCH_TRIM        bytes above the heap's break always kept committed
+ *                        (a number, K, M or G after it allowed; default the
+ *                        core's FA_DEFAULT_TRIM);
+ *   FITBENCH_TRIM_DECAY  calls a page must lie unused above the break
+ *                        before it goes back to the OS (default the core's
+ *                        FA_DEFAULT_TRIM_DECAY; 0: at once, as glibc's
+ *                        trim). Values that are not numbers stop the
+ *                        process as above.
  *
  * Behaviour, as glibc 2.36 where a program could tell the difference:
  *  - malloc(0) is a unique pointer; a failure is NULL with errno ENOMEM;
@@ -74,6 +82,7 @@ fm_mode fm_heap_mode = FM_MODE_ONE;
 const char *fm_policy = FM_DEFAULT_POLICY;
 int fm_stats_on;
 size_t fm_region_bytes = FA_DEFAULT_REGION;
+size_t fm_trim_threshold = FA_DEFAULT_TRIM, fm_trim_decay = FA_DEFAULT_TRIM_DECAY;
 atomic_size_t fm_foreign_frees, fm_foreign_reallocs;
 
 static atomic_int fm_ready;
@@ -110,17 +119,47 @@ static const char *fm_getenv(const char *name) {
     return NULL;
 }
 
-static void fm_stop(const char *var, const char *value, const char *choices) {
+/* "VAR=VALUE is WHAT; stopping", then exit 127. */
+static void fm_stop(const char *var, const char *value, const char *prefix, const char *what) {
     char msg[512];
     size_t n = 0;
-    const char *parts[] = {
-        var, "=", value, " is not one of: ", choices, "; stopping (exit status 127)"};
+    const char *parts[] = {var, "=", value, prefix, what, "; stopping (exit status 127)"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         for (const char *s = parts[i]; *s && n < sizeof msg - 1; s++)
             msg[n++] = *s;
     msg[n] = 0;
     fm_say(msg, NULL, NULL);
     _exit(127);
+}
+
+/* A byte or call count: digits, then K, M or G for binary multiples. */
+static int fm_parse_count(const char *s, size_t *out) {
+    size_t v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (SIZE_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (size_t)(*p - '0');
+    }
+    if (p == s)
+        return -1;
+    unsigned shift = *p == 'K' ? 10 : *p == 'M' ? 20 : *p == 'G' ? 30 : 0;
+    if (shift) {
+        if (v > SIZE_MAX >> shift)
+            return -1;
+        v <<= shift;
+        p++;
+    }
+    if (*p)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void fm_configure_count(const char *var, size_t *out) {
+    const char *v = fm_getenv(var);
+    if (v && *v && fm_parse_count(v, out) != 0)
+        fm_stop(var, v, " is not ", "a count (digits, then K, M or G)");
 }
 
 static void fm_configure(void) {
@@ -140,7 +179,7 @@ static void fm_configure(void) {
         }
         names[n] = 0;
         if (!found)
-            fm_stop("FITBENCH_POLICY", pol, names);
+            fm_stop("FITBENCH_POLICY", pol, " is not one of: ", names);
         fm_policy = found; /* the core's own string: the environment may change */
     }
     const char *mode = fm_getenv("FITBENCH_HEAPS");
@@ -148,8 +187,10 @@ static void fm_configure(void) {
         if (strcmp(mode, "thread") == 0)
             fm_heap_mode = FM_MODE_THREAD;
         else if (strcmp(mode, "one") != 0)
-            fm_stop("FITBENCH_HEAPS", mode, "one, thread");
+            fm_stop("FITBENCH_HEAPS", mode, " is not one of: ", "one, thread");
     }
+    fm_configure_count("FITBENCH_TRIM", &fm_trim_threshold);
+    fm_configure_count("FITBENCH_TRIM_DECAY", &fm_trim_decay);
     fm_stats_setup(fm_getenv("FITBENCH_STATS"), fm_getenv("FITBENCH_STATS_FILE"));
     long pg = sysconf(_SC_PAGESIZE);
     if (pg > 0)

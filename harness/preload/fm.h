@@ -50,9 +50,6 @@
  * programs of any size at a speed close to the system allocators'. */
 #define FM_DEFAULT_POLICY "tlsf"
 
-/* Pages returned to the OS above the break beyond this (glibc's default
- * M_TRIM_THRESHOLD, so RSS comparisons with glibc start level). */
-#define FM_TRIM_THRESHOLD ((size_t)128 << 10)
 
 typedef enum fm_mode {
     FM_MODE_ONE,   /* one heap for the process */
@@ -83,6 +80,9 @@ extern fm_mode fm_heap_mode;
 extern const char *fm_policy;
 extern int fm_stats_on;
 extern size_t fm_region_bytes;
+/* The heaps' trim hysteresis: the core's defaults unless FITBENCH_TRIM and
+ * FITBENCH_TRIM_DECAY say otherwise. */
+extern size_t fm_trim_threshold, fm_trim_decay;
 /* Calls on pointers no heap owns (the loader's early blocks, bugs). */
 extern atomic_size_t fm_foreign_frees, fm_foreign_reallocs;
 

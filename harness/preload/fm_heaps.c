@@ -45,7 +45,8 @@ fm_heap *fm_heap_new(void) {
         return NULL;
     fm_heap *m = &fm_heaps[n];
     fa_config cfg = {.region_bytes = fm_region_bytes,
-                     .trim_threshold = FM_TRIM_THRESHOLD,
+                     .trim_threshold = fm_trim_threshold,
+                     .trim_decay_ops = fm_trim_decay,
                      .on_error = fm_core_error,
                      .error_ctx = m};
     fa_heap *h = fa_heap_create(fm_policy, &cfg);
