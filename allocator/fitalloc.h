@@ -91,6 +91,10 @@ fa_heap *fa_heap_create(const char *policy, const fa_config *cfg);
 void fa_heap_destroy(fa_heap *h);
 /* The configuration a NULL cfg gives: start from it to change one field. */
 fa_config fa_config_default(void);
+/* Reads a byte or call count as the FITBENCH_TRIM* variables give one:
+ * digits, then optionally K, M or G (binary multiples). 0, or -1 when s
+ * is not such a count or it overflows. Reads nothing but s. */
+int fa_parse_count(const char *s, size_t *out);
 /* Back to empty. The region stays reserved and every committed page, and
  * the side tables' pages, stay resident, so a timed repetition does not
  * pay for page faults again (as the classic driver's mem_reset_brk). */

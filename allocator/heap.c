@@ -242,6 +242,29 @@ fa_config fa_config_default(void) {
     return (fa_config){.trim_threshold = FA_DEFAULT_TRIM, .trim_decay_ops = FA_DEFAULT_TRIM_DECAY};
 }
 
+int fa_parse_count(const char *s, size_t *out) {
+    size_t v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (SIZE_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (size_t)(*p - '0');
+    }
+    if (p == s)
+        return -1;
+    unsigned shift = *p == 'K' ? 10 : *p == 'M' ? 20 : *p == 'G' ? 30 : 0;
+    if (shift) {
+        if (v > SIZE_MAX >> shift)
+            return -1;
+        v <<= shift;
+        p++;
+    }
+    if (*p)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 fa_heap *fa_heap_create(const char *policy, const fa_config *cfg) {
     const fa_policy *pol = policy_lookup(policy);
     if (!pol) {

@@ -2,8 +2,9 @@
  * alloc_fit.c: the core's fit policies as harness allocators. One adapter
  * serves all of them; each policy is one table line below.
  *
- * The heaps run with the core's default trim hysteresis, as libfitmalloc
- * does in real programs: what the policy gives back to the OS during a
+ * The heaps run with the core's default trim hysteresis (or what
+ * FITBENCH_TRIM and FITBENCH_TRIM_DECAY say), as libfitmalloc does in real
+ * programs: what the policy gives back to the OS during a
  * replay, and the faults of taking it again, are its own cost and stay in
  * the timed figures. Between timed repetitions fa_heap_reset keeps every
  * committed page, as the classic driver's mem_reset_brk keeps its heap.
@@ -15,10 +16,41 @@
 #include "allocators.h"
 #include "fitalloc.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 static int fit_available(void) { return 1; }
 
+/* The core's configuration, with the trim hysteresis that FITBENCH_TRIM
+ * and FITBENCH_TRIM_DECAY set, as for libfitmalloc. NULL, or what is
+ * wrong with them. */
+static const char *fit_config(fa_config *cfg) {
+    static const char *const vars[] = {"FITBENCH_TRIM", "FITBENCH_TRIM_DECAY"};
+    static char msg[160];
+    *cfg = fa_config_default();
+    size_t *fields[] = {&cfg->trim_threshold, &cfg->trim_decay_ops};
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v && fa_parse_count(v, fields[i]) != 0) {
+            snprintf(msg, sizeof msg, "%s=%.40s is not a count (digits, then K, M or G)", vars[i], v);
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+static const char *fit_config_error(void) {
+    fa_config cfg;
+    return fit_config(&cfg);
+}
+
 static void *fit_create(const char *policy, const fb_alloc_hint *hint) {
-    fa_config cfg = fa_config_default();
+    fa_config cfg;
+    if (fit_config(&cfg)) {
+        errno = EINVAL;
+        return NULL;
+    }
     cfg.track_requests = hint && hint->for_check;
     return fa_heap_create(policy, &cfg);
 }
@@ -51,7 +83,8 @@ static void fit_range(void *h, const void **lo, const void **hi) { fa_heap_range
     }                                                                                 \
     const fb_allocator fb_alloc_##id = {                                              \
         .name = pname, .group = "fit", .summary = NULL, .align = FA_ALIGN,            \
-        .available = fit_available, .create = fit_create_##id, .destroy = fit_destroy, \
+        .available = fit_available, .config_error = fit_config_error,                 \
+        .create = fit_create_##id, .destroy = fit_destroy,                            \
         .reset = fit_reset, .malloc = fit_malloc, .free = fit_free,                   \
         .realloc = fit_realloc, .footprint = fit_footprint, .check = fit_check,       \
         .free_stats = fit_free_stats, .walk = fit_walk, .range = fit_range,           \

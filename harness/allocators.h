@@ -52,6 +52,10 @@ typedef struct fb_allocator {
 
     /* Nonzero when usable here (a system library that is installed). */
     int (*available)(void);
+    /* Optional: NULL, or a sentence saying what is wrong with the settings
+     * the allocator takes from the environment; the run stops before any
+     * cell with it. */
+    const char *(*config_error)(void);
     /* A fresh empty heap, or NULL (with errno) on failure. */
     void *(*create)(const fb_alloc_hint *hint);
     void (*destroy)(void *heap);

@@ -235,6 +235,13 @@ static void write_meta(const char *dir, int argc, char **argv) {
     json_kv(f, "glibc", gnu_get_libc_version(), 0);
     json_kv(f, "fitbench", FB_VERSION, 0);
     json_kv(f, "command", cmd, 0);
+    /* How the core's heaps give memory back, when the environment changed it. */
+    const char *trim = getenv("FITBENCH_TRIM"), *decay = getenv("FITBENCH_TRIM_DECAY");
+    char dflt[32];
+    snprintf(dflt, sizeof dflt, "%zu", (size_t)FA_DEFAULT_TRIM);
+    json_kv(f, "core_trim_threshold", trim && *trim ? trim : dflt, 0);
+    snprintf(dflt, sizeof dflt, "%zu", (size_t)FA_DEFAULT_TRIM_DECAY);
+    json_kv(f, "core_trim_decay_ops", decay && *decay ? decay : dflt, 0);
     fprintf(f, "  \"libraries\": {\n");
     const char *pk[][2] = {{"jemalloc", "libjemalloc2"},
                            {"tcmalloc", "libgoogle-perftools4"},
@@ -370,6 +377,13 @@ static int cmd_run(int argc, char **argv) {
     size_t nsel = 0;
     if (parse_allocs(alist, sel, &nsel))
         return 2;
+    for (size_t i = 0; i < nsel; i++) {
+        const char *why = sel[i]->config_error ? sel[i]->config_error() : NULL;
+        if (why) {
+            fprintf(stderr, "fitbench run: %s: %s\n", sel[i]->name, why);
+            return 2;
+        }
+    }
     path_list traces = {0};
     int rc = 0;
     if (optind == argc)

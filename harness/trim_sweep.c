@@ -3,16 +3,19 @@
  * behind the core's default trim hysteresis (FA_DEFAULT_TRIM and
  * FA_DEFAULT_TRIM_DECAY in allocator/fitalloc.h). Not a test.
  *
- * Each trace is replayed once on a fresh heap of the policy (default
- * tlsf) for every setting of the sweep, as a real program's heap lives:
- * no reset, so every page fault counts, the first touches included. For
+ * Each trace is replayed twice on a fresh heap of the policy (default
+ * tlsf) for every setting of the sweep. The first replay is a program's
+ * start: every page fault counts, the first touches included. The second,
+ * on the same heap emptied by fa_heap_reset (which keeps what is
+ * committed), is a long-running program's steady state: its faults are
+ * what the setting itself costs, pages given back and taken again. For
  * each setting it prints, over all traces, the minor page faults per 1000
- * ops (op-weighted) and what the pages kept above the break cost: the
- * committed bytes over the footprint (bytes below the break), summed
- * along every replay (sampled every 64 ops) over all traces, so that a
- * trace weighs by its ops and its bytes, and the same for the peaks. The
- * footprint itself does not depend on the setting; only the cost in
- * resident memory and in faults does.
+ * ops of each (op-weighted), and what the pages kept above the break cost
+ * in the steady state: the committed bytes over the footprint (bytes below
+ * the break), summed along the replay (sampled every 64 ops) over all
+ * traces, so that a trace weighs by its ops and its bytes, and the same
+ * for the peaks. The footprint itself does not depend on the setting; only
+ * the cost in resident memory and in faults does.
  */
 #include "allocators.h"
 #include "fitalloc.h"
@@ -37,12 +40,12 @@ typedef struct setting {
 static const setting settings[] = {
     {"at once, no cushion (0 / 0)", 0, 0},
     {"at once, 128 KiB kept (glibc-like)", (size_t)128 << 10, 0},
-    {"decay 1K ops, 128 KiB", (size_t)128 << 10, 1 << 10},
     {"decay 4K ops, 128 KiB", (size_t)128 << 10, 4 << 10},
     {"decay 16K ops, 128 KiB", (size_t)128 << 10, 16 << 10},
     {"decay 64K ops, 128 KiB", (size_t)128 << 10, 64 << 10},
     {"decay 256K ops, 128 KiB", (size_t)128 << 10, 256 << 10},
     {"decay 1M ops, 128 KiB", (size_t)128 << 10, 1 << 20},
+    {"decay 4M ops, 128 KiB", (size_t)128 << 10, 4 << 20},
     {"decay 64K ops, no cushion", 0, 64 << 10},
     {"decay 64K ops, 1 MiB", (size_t)1 << 20, 64 << 10},
     {"never", 0, SIZE_MAX},
@@ -63,25 +66,20 @@ static long minor_faults(void) {
 }
 
 typedef struct totals {
-    double ops, faults, committed, footprint, peak_committed, peak_footprint;
+    double ops, cold_faults, warm_faults, committed, footprint, peak_committed, peak_footprint;
 } totals;
 
-/* One replay of t under the current setting, added to tot. */
-static int sweep_one(const trace *t, const fb_allocator *a, totals *tot) {
-    void **ptrs = calloc(t->num_ids ? t->num_ids : 1, sizeof *ptrs);
-    fb_alloc_hint hint = fb_replay_hint(t, 0);
-    void *heap = ptrs ? a->create(&hint) : NULL;
-    if (!heap) {
-        free(ptrs);
-        return -1;
-    }
+/* Replays t on heap, sampling the committed bytes against the footprint
+ * (warm: added to tot). The page faults it took, or -1. */
+static long replay_sampled(const trace *t, const fb_allocator *a, void *heap, void **ptrs,
+                           totals *tot, int warm) {
     double sum_committed = 0, sum_fp = 0;
     size_t peak_committed = 0, peak_fp = 0;
     long f0 = minor_faults();
-    int rc = 0;
-    for (size_t i = 0; i < t->num_ops && rc == 0; i += SAMPLE_OPS) {
+    for (size_t i = 0; i < t->num_ops; i += SAMPLE_OPS) {
         size_t upto = i + SAMPLE_OPS < t->num_ops ? i + SAMPLE_OPS : t->num_ops;
-        rc = fb_replay_range(t, i, upto, a, heap, ptrs) ? -1 : 0;
+        if (fb_replay_range(t, i, upto, a, heap, ptrs))
+            return -1;
         size_t c = fa_heap_committed(heap), fp = fa_heap_footprint(heap);
         sum_committed += (double)c;
         sum_fp += (double)fp;
@@ -91,16 +89,36 @@ static int sweep_one(const trace *t, const fb_allocator *a, totals *tot) {
             peak_fp = fp;
     }
     long faults = minor_faults() - f0;
+    if (warm) {
+        tot->committed += sum_committed;
+        tot->footprint += sum_fp;
+        tot->peak_committed += (double)peak_committed;
+        tot->peak_footprint += (double)peak_fp;
+    }
+    return faults;
+}
+
+/* The two replays of t under the current setting, added to tot. */
+static int sweep_one(const trace *t, const fb_allocator *a, totals *tot) {
+    void **ptrs = calloc(t->num_ids ? t->num_ids : 1, sizeof *ptrs);
+    fb_alloc_hint hint = fb_replay_hint(t, 0);
+    void *heap = ptrs ? a->create(&hint) : NULL;
+    if (!heap) {
+        free(ptrs);
+        return -1;
+    }
+    long cold = replay_sampled(t, a, heap, ptrs, tot, 0), warm = -1;
+    if (cold >= 0) {
+        heap = fb_heap_renew(a, heap, ptrs, t->num_ids, &hint);
+        warm = replay_sampled(t, a, heap, ptrs, tot, 1);
+    }
     a->destroy(heap);
     free(ptrs);
-    if (rc || sum_fp <= 0)
+    if (cold < 0 || warm < 0)
         return -1;
     tot->ops += (double)t->num_ops;
-    tot->faults += (double)faults;
-    tot->committed += sum_committed;
-    tot->footprint += sum_fp;
-    tot->peak_committed += (double)peak_committed;
-    tot->peak_footprint += (double)peak_fp;
+    tot->cold_faults += (double)cold;
+    tot->warm_faults += (double)warm;
     return 0;
 }
 
@@ -164,9 +182,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "trim_sweep: no trace loaded\n");
         return 2;
     }
-    printf("policy %s, %zu traces, one replay each on a fresh heap\n\n", sweep_policy, n);
-    printf("| setting | faults / 1000 ops | committed / footprint, along the replays | at the peaks |\n");
-    printf("|---|---:|---:|---:|\n");
+    printf("policy %s, %zu traces, each replayed on a fresh heap, then again on it reset\n\n",
+           sweep_policy, n);
+    printf("| setting | faults / 1000 ops, first replay | steady state | committed / footprint "
+           "along the replay | at the peak |\n");
+    printf("|---|---:|---:|---:|---:|\n");
     for (size_t s = 0; s < NSETTINGS; s++) {
         sweep_cfg = (fa_config){.trim_threshold = settings[s].threshold,
                                 .trim_decay_ops = settings[s].decay};
@@ -174,8 +194,9 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < n; i++)
             if (sweep_one(&ts[i], &a, &tot) != 0)
                 fprintf(stderr, "trim_sweep: %s failed under %s\n", ts[i].name, settings[s].label);
-        printf("| %s | %.2f | %.3f | %.3f |\n", settings[s].label,
-               tot.ops > 0 ? tot.faults * 1000 / tot.ops : 0,
+        printf("| %s | %.2f | %.2f | %.3f | %.3f |\n", settings[s].label,
+               tot.ops > 0 ? tot.cold_faults * 1000 / tot.ops : 0,
+               tot.ops > 0 ? tot.warm_faults * 1000 / tot.ops : 0,
                tot.footprint > 0 ? tot.committed / tot.footprint : 0,
                tot.peak_footprint > 0 ? tot.peak_committed / tot.peak_footprint : 0);
     }

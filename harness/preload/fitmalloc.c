@@ -132,33 +132,9 @@ static void fm_stop(const char *var, const char *value, const char *prefix, cons
     _exit(127);
 }
 
-/* A byte or call count: digits, then K, M or G for binary multiples. */
-static int fm_parse_count(const char *s, size_t *out) {
-    size_t v = 0;
-    const char *p = s;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (SIZE_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (size_t)(*p - '0');
-    }
-    if (p == s)
-        return -1;
-    unsigned shift = *p == 'K' ? 10 : *p == 'M' ? 20 : *p == 'G' ? 30 : 0;
-    if (shift) {
-        if (v > SIZE_MAX >> shift)
-            return -1;
-        v <<= shift;
-        p++;
-    }
-    if (*p)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static void fm_configure_count(const char *var, size_t *out) {
     const char *v = fm_getenv(var);
-    if (v && *v && fm_parse_count(v, out) != 0)
+    if (v && *v && fa_parse_count(v, out) != 0)
         fm_stop(var, v, " is not ", "a count (digits, then K, M or G)");
 }
 
