@@ -1,7 +1,7 @@
 /*
- * trace_fuzz.c: libFuzzer target for the trace loader (harness/trace*.c).
+ * trace_fuzz.c: libFuzzer target for the trace loader (harness/trace/trace*.c).
  * Not part of the default build; from the repository root:
- *   clang -g -O1 -std=c17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DFB_SANITIZE -Iharness harness/trace.c harness/trace_scan.c harness/trace_fast.c harness/trace_io.c harness/trace_stats.c fuzz/trace_fuzz.c -lz -pthread -o /tmp/trace_fuzz && mkdir -p /tmp/trace_corpus && /tmp/trace_fuzz -max_total_time=300 -max_len=8192 /tmp/trace_corpus ../shared/traces/format-samples
+ *   clang -g -O1 -std=c17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DFB_SANITIZE -Iharness/trace -Iharness/common harness/trace/trace*.c fuzz/trace_fuzz.c -lz -pthread -o /tmp/trace_fuzz && mkdir -p /tmp/trace_corpus && /tmp/trace_fuzz -max_total_time=300 -max_len=8192 /tmp/trace_corpus ../shared/traces/format-samples
  *
  * Where it sits: beside the tests. Any input, text or gzip, must either
  * load into a trace whose figures agree with its ops, or be refused with

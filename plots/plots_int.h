@@ -25,7 +25,7 @@
 #include "metrics.h"
 #include "plots_json.h"
 
-/* One row of results.csv. The numeric fields come from harness/metrics.h,
+/* One row of results.csv. The numeric fields come from harness/replay/metrics.h,
  * so a metric added there is read here with no change; strings are owned
  * copies of any length (fb_row's fixed arrays would cut long details). */
 #define PLOTS_FIELD_STR(name) char *name;

@@ -3,7 +3,7 @@
 # grouped bars, one group per program and one bar per allocator, on a log
 # scale (a policy 30 times slower and one 20% faster both stay readable).
 #
-# Where it sits: run by harness/preload/programs_out.c on DIR/programs.dat,
+# Where it sits: run by harness/programs/programs_out.c on DIR/programs.dat,
 # written with everything decided: block 0 the time ratios, block 1 the
 # RSS ratios, each a header row (program, then the allocators' names, used
 # as the legend) and a row per program, '?' for a cell that did not run ok

@@ -17,7 +17,7 @@
  * One heap at a time (global state, as in the seed); not thread-safe.
  *
  * Where it sits: dmm_demo runs the seed's scenario; the harness replays
- * traces through harness/alloc_dmm.c with the calls of dmm_inspect.h.
+ * traces through harness/alloc/alloc_dmm.c with the calls of dmm_inspect.h.
  */
 #ifndef DMM_H
 #define DMM_H

@@ -1,6 +1,6 @@
 /*
  * dmm_inspect.h: read-only views of the dmm heap for tests and for the
- * harness adapter (harness/alloc_dmm.c): block walk, heap check,
+ * harness adapter (harness/alloc/alloc_dmm.c): block walk, heap check,
  * free-space figures, usable size, bounds, and emptying the heap in place.
  * Kernel-clean like dmm.c: the check reports through a callback, not a
  * FILE.

@@ -5,7 +5,7 @@
  * function, mems_print_stats. Types and invariants: mems_impl.h.
  *
  * Where it sits: called by user programs and by the harness adapter
- * (harness/alloc_mems.c); the checker and statistics are in mems_inspect.c.
+ * (harness/alloc/alloc_mems.c); the checker and statistics are in mems_inspect.c.
  *
  * The search is the seed's: first fit over the main chain in mapping order
  * and, inside each node, over its sub-chain. Linear on purpose; the figures

@@ -1,7 +1,7 @@
 /*
  * mems_inspect.h: looking into MeMS from outside without changing it: the
  * heap checker, a segment walk, statistics, the mapped range. Not part of
- * the seed's API; used by fitbench's adapter (harness/alloc_mems.c) and by
+ * the seed's API; used by fitbench's adapter (harness/alloc/alloc_mems.c) and by
  * the tests. Nothing here prints except mems_check, to the log it is given.
  */
 #ifndef MEMS_INSPECT_H

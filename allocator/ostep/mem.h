@@ -14,7 +14,7 @@
  * are list neighbours too).
  *
  * Where it sits: demo programs and libmem.so users call it directly; the
- * harness replays traces through harness/alloc_ostep.c, which also uses
+ * harness replays traces through harness/alloc/alloc_ostep.c, which also uses
  * the introspection calls of mem_inspect.h. One region at a time (global
  * state, as in the seed); not thread-safe.
  *

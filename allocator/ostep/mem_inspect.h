@@ -1,6 +1,6 @@
 /*
  * mem_inspect.h: looking inside the Mem_* region without changing it, for
- * tests and for the harness adapter (harness/alloc_ostep.c): the chunk
+ * tests and for the harness adapter (harness/alloc/alloc_ostep.c): the chunk
  * walk, the heap check, free-space figures, a chunk's usable size, the
  * region's bounds, and putting the region back to empty.
  *

@@ -7,7 +7,7 @@
  * Checker and walk: pagefamily_inspect.c.
  *
  * Where it sits: under user programs and the harness adapter
- * (harness/alloc_pagefamily.c).
+ * (harness/alloc/alloc_pagefamily.c).
  */
 #include "pagefamily_impl.h"
 #include "pagefamily_inspect.h"

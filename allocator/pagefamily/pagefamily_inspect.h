@@ -2,7 +2,7 @@
  * pagefamily_inspect.h: looking into the page-family manager without
  * changing it: the heap checker, usage figures, a block walk per page, and
  * the pages' address range. Not part of the seed's API; used by fitbench's
- * adapter (harness/alloc_pagefamily.c) and by the tests. Nothing here
+ * adapter (harness/alloc/alloc_pagefamily.c) and by the tests. Nothing here
  * prints except mm_check, to the log it is given.
  */
 #ifndef PAGEFAMILY_INSPECT_H

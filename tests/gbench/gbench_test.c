@@ -1,5 +1,5 @@
 /*
- * gbench_test.c: tests of the Google Benchmark wrapper (harness/gbench.h)
+ * gbench_test.c: tests of the Google Benchmark wrapper (harness/bench/gbench.h)
  * through its C API only. Each mode registers a few trivial benchmarks,
  * runs them with a tiny minimum time and JSON output to a file, then
  * reads the file back and checks that names, counters, items and errors

@@ -1,6 +1,6 @@
 /*
  * tk_model.h: the model-based random test of any allocator behind the
- * harness's fb_allocator vtable (harness/allocators.h), driven the way the
+ * harness's fb_allocator vtable (harness/alloc/allocators.h), driven the way the
  * replay engine drives it. One implementation for every allocator: the
  * program alloc_model (ctest model.<name>) runs it for each allocator of
  * groups fit and seed, and allocator-specific tests (tests/mems,

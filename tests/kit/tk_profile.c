@@ -2,7 +2,7 @@
  * tk_profile.c: what each allocator's adapter documents about itself that
  * the model test (tk_model.h) must respect: one line per teaching
  * allocator, and one default for the core's fit policies. Each flag
- * restates a sentence of the adapter's header comment in harness/alloc_*.c.
+ * restates a sentence of the adapter's header comment in harness/alloc/alloc_*.c.
  */
 #include "tk_model.h"
 

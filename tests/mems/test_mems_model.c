@@ -1,5 +1,5 @@
 /*
- * test_mems_model.c: what only MeMS's harness adapter (harness/alloc_mems.c)
+ * test_mems_model.c: what only MeMS's harness adapter (harness/alloc/alloc_mems.c)
  * promises, on top of the generic model test of every allocator
  * (tests/kit, ctest model.mems): the adapter's mapping (sizes rounded to
  * 16, handles that only payload() makes real, realloc in place when the

@@ -1,6 +1,6 @@
 /*
  * test_pagefamily_model.c: what only the page-family manager's harness
- * adapter (harness/alloc_pagefamily.c) promises, on top of the generic
+ * adapter (harness/alloc/alloc_pagefamily.c) promises, on top of the generic
  * model test of every allocator (tests/kit, ctest model.pagefamily): the
  * size-class mapping, large requests on their own pages, nothing held
  * after destroy, and, once a random run of the kit has freed everything,

@@ -1,5 +1,5 @@
 /*
- * rec_verify.c: loads a trace with the project's loader (harness/trace.c)
+ * rec_verify.c: loads a trace with the project's loader (harness/trace/trace.c)
  * and checks what the recorder, the converter and the generators promise
  * about every trace they write. Used by the shell-driven tests.
  *

@@ -1,5 +1,5 @@
 /*
- * test_tracegen.c: unit tests of the generators (harness/tracegen.c): the
+ * test_tracegen.c: unit tests of the generators (harness/tracetools/tracegen.c): the
  * libm-free ln/exp against libm, and for every kind and a few seeds and
  * budgets, that the ops are a valid balanced trace within the budget, the
  * same for the same options, different for another seed, and that the

@@ -1,7 +1,7 @@
 /*
  * trace_test_main.c: the entry point of the trace loader's tests and the
  * helpers the cases share (see trace_test.h). Unit tests of the loader
- * (harness/trace*.c) through its public API; ctest runs one case each.
+ * (harness/trace/trace*.c) through its public API; ctest runs one case each.
  */
 #include "trace_test.h"
 

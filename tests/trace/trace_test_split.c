@@ -1,5 +1,5 @@
 /*
- * trace_test_split.c: the op scan on large texts (harness/trace_scan.c,
+ * trace_test_split.c: the op scan on large texts (harness/trace/trace_scan.c,
  * trace_fast.c). A text of a few MB is cut into chunks, tokenised by one
  * or two threads, by the SSE2 tokeniser or its plain-C twin; whichever
  * way, the loader must give what one thread gives, and what this file's

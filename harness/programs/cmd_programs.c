@@ -7,7 +7,7 @@
  *
  * Where it sits: beside `fitbench run`, which replays traces; this one
  * runs the programs themselves. Workloads come from
- * harness/preload/workloads.c; the CSV, the chart (plots/programs.gp) and
+ * harness/programs/workloads.c; the CSV, the chart (plots/programs.gp) and
  * the summary table are written by harness/preload/programs_out.c.
  *
  * One cell (program x allocator) is:

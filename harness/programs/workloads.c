@@ -189,7 +189,7 @@ static void fbw_sql(FILE *f, unsigned rows) {
 /* ------------------------------------------------------------ scripts */
 
 static const char fbw_prologue[] = "#!/bin/sh\n"
-                                   "# Written by fitbench (harness/preload/workloads.c).\n"
+                                   "# Written by fitbench (harness/programs/workloads.c).\n"
                                    "set -e\n"
                                    "PATH=/usr/bin:/bin\n"
                                    "export PATH\n"

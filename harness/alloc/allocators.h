@@ -1,6 +1,6 @@
 /*
  * allocators.h: the one interface every allocator the harness replays
- * against sits behind. An allocator is one file (harness/alloc_*.c) that
+ * against sits behind. An allocator is one file (harness/alloc/alloc_*.c) that
  * defines one const fb_allocator and one line in the table of
  * allocators.c.
  *

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "record/fbraw.h"
+#include "fbraw.h"
 
 #define REC_NAME "fitbench record"
 

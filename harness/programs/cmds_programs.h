@@ -1,7 +1,7 @@
 /*
  * cmds_programs.h: `fitbench programs`, called by the main program's
  * dispatcher (main.c): real programs (the workloads of
- * harness/preload/workloads.h and any --cmd) timed with hyperfine under
+ * harness/programs/workloads.h and any --cmd) timed with hyperfine under
  * glibc, under every policy of the core through libfitmalloc.so, and under
  * each installed system allocator, with peak RSS from a separate run.
  *
