@@ -79,8 +79,8 @@ typedef struct fa_config {
     void *error_ctx;
 } fa_config;
 
-/* Policies, by command-line name: first, first-ao, next, best, worst,
- * segfit, tlsf, buddy. fa_policy_count/fa_policy_name enumerate them. */
+/* Policies, by command-line name, in the order of policies.h, which
+ * lists them; fa_policy_count/fa_policy_name enumerate them. */
 size_t fa_policy_count(void);
 const char *fa_policy_name(size_t i);
 const char *fa_policy_summary(const char *name); /* NULL if unknown */

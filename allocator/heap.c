@@ -21,10 +21,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static const fa_policy *const fa_policies[] = {
-    &fa_policy_first, &fa_policy_first_ao, &fa_policy_next, &fa_policy_best,
-    &fa_policy_worst, &fa_policy_segfit,   &fa_policy_tlsf, &fa_policy_buddy,
-};
+#define FA_POLICY_REF(id, name) &fa_policy_##id,
+static const fa_policy *const fa_policies[] = {FA_POLICIES(FA_POLICY_REF)};
+#undef FA_POLICY_REF
 #define FA_NPOLICIES (sizeof fa_policies / sizeof fa_policies[0])
 
 /* How far the committed pages run ahead of the break when it grows, so

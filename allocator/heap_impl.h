@@ -42,6 +42,7 @@
 #define FA_HEAP_IMPL_H
 
 #include "fitalloc.h"
+#include "policies.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -208,14 +209,9 @@ void fa_brk_shrink(fa_heap *h, char *new_end);
 void fa_report(FILE *log, long *count, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The policy tables. */
-extern const fa_policy fa_policy_first;
-extern const fa_policy fa_policy_first_ao;
-extern const fa_policy fa_policy_next;
-extern const fa_policy fa_policy_best;
-extern const fa_policy fa_policy_worst;
-extern const fa_policy fa_policy_segfit;
-extern const fa_policy fa_policy_tlsf;
-extern const fa_policy fa_policy_buddy;
+/* The policy tables, one per line of policies.h. */
+#define FA_POLICY_DECL(id, name) extern const fa_policy fa_policy_##id;
+FA_POLICIES(FA_POLICY_DECL)
+#undef FA_POLICY_DECL
 
 #endif

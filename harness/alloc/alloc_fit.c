@@ -1,6 +1,6 @@
 /*
  * alloc_fit.c: the core's fit policies as harness allocators. One adapter
- * serves all of them; each policy is one table line below.
+ * serves all of them: one fb_alloc_<id> per line of allocator/policies.h.
  *
  * The heaps run with the core's default trim hysteresis (or what
  * FITBENCH_TRIM and FITBENCH_TRIM_DECAY say), as libfitmalloc does in real
@@ -15,6 +15,7 @@
  */
 #include "allocators.h"
 #include "fitalloc.h"
+#include "policies.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -90,11 +91,4 @@ static void fit_range(void *h, const void **lo, const void **hi) { fa_heap_range
         .free_stats = fit_free_stats, .walk = fit_walk, .range = fit_range,           \
     };
 
-FIT_ALLOCATOR(first, "first")
-FIT_ALLOCATOR(first_ao, "first-ao")
-FIT_ALLOCATOR(next, "next")
-FIT_ALLOCATOR(best, "best")
-FIT_ALLOCATOR(worst, "worst")
-FIT_ALLOCATOR(segfit, "segfit")
-FIT_ALLOCATOR(tlsf, "tlsf")
-FIT_ALLOCATOR(buddy, "buddy")
+FA_POLICIES(FIT_ALLOCATOR)

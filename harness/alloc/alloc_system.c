@@ -133,7 +133,7 @@ static void *sys_realloc(void *h, void *p, size_t n) { (void)h; return realloc(p
 
 static size_t sys_footprint(void *heap) { return ((sys_heap *)heap)->stat(); }
 
-#define SYS_ALLOCATOR(id, lib, text)                                                   \
+#define SYS_ALLOCATOR(id, lib, pkg, text)                                              \
     static int sys_available_##id(void) { return sys_library_present(lib); }          \
     static void *sys_create_##id(const fb_alloc_hint *hint) {                         \
         (void)hint;                                                                   \
@@ -141,13 +141,14 @@ static size_t sys_footprint(void *heap) { return ((sys_heap *)heap)->stat(); }
     }                                                                                 \
     const fb_allocator fb_alloc_##id = {                                              \
         .name = #id, .group = "system", .summary = text, .align = 16,                 \
-        .preload = lib, .footprint_sampled = 1,                                       \
+        .preload = lib, .package = pkg, .footprint_sampled = 1,                       \
         .available = sys_available_##id, .create = sys_create_##id,                   \
         .destroy = sys_destroy, .malloc = sys_malloc, .free = sys_free,               \
         .realloc = sys_realloc, .footprint = sys_footprint,                           \
     };
 
-SYS_ALLOCATOR(libc, NULL, "glibc malloc (ptmalloc2), the system default")
-SYS_ALLOCATOR(jemalloc, "libjemalloc.so.2", "jemalloc, Debian's libjemalloc2, preloaded")
-SYS_ALLOCATOR(tcmalloc, "libtcmalloc.so.4", "tcmalloc (gperftools), Debian's libgoogle-perftools4, preloaded")
-SYS_ALLOCATOR(mimalloc, "libmimalloc.so.2", "mimalloc, Debian's libmimalloc2.0, preloaded")
+SYS_ALLOCATOR(libc, NULL, "libc6", "glibc malloc (ptmalloc2), the system default")
+SYS_ALLOCATOR(jemalloc, "libjemalloc.so.2", "libjemalloc2", "jemalloc, Debian's libjemalloc2, preloaded")
+SYS_ALLOCATOR(tcmalloc, "libtcmalloc.so.4", "libgoogle-perftools4",
+              "tcmalloc (gperftools), Debian's libgoogle-perftools4, preloaded")
+SYS_ALLOCATOR(mimalloc, "libmimalloc.so.2", "libmimalloc2.0", "mimalloc, Debian's libmimalloc2.0, preloaded")

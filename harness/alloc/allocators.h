@@ -1,8 +1,9 @@
 /*
  * allocators.h: the one interface every allocator the harness replays
- * against sits behind. An allocator is one file (harness/alloc/alloc_*.c) that
- * defines one const fb_allocator and one line in the table of
- * allocators.c.
+ * against sits behind. An allocator is one file (harness/alloc/alloc_*.c)
+ * that defines one const fb_allocator and one line in the list of
+ * allocators.c (a fit policy of the core: one line in
+ * allocator/policies.h, which alloc_fit.c turns into allocators).
  *
  * Where it sits: the replay engine (replay.c) drives these functions; it
  * never knows which allocator it holds.
@@ -45,6 +46,9 @@ typedef struct fb_allocator {
     /* Shared library the cell's process runs with preloaded (system
      * allocators), found in the multiarch library folders; NULL: none. */
     const char *preload;
+    /* The Debian package it comes from (system allocators), whose version
+     * meta.json records; NULL: built here. */
+    const char *package;
     /* Nonzero when footprint() is too costly to call after every op; the
      * space pass then samples it at every new payload peak and every
      * ops/1000 ops. */
@@ -91,9 +95,27 @@ typedef struct fb_allocator {
  * multiarch library folders, written to buf; NULL when it is not there. */
 const char *fb_system_library_path(const char *file, char *buf, size_t len);
 
-/* The table of all allocators, in `fitbench list` order. */
+/* The groups an allocator's `group` names, X(name, what), in list order;
+ * `all` selects every allocator. */
+#define FB_GROUPS(X)                                             \
+    X(fit, "the fit policies of fitbench's allocator core")      \
+    X(seed, "the teaching allocators fitbench reproduces")       \
+    X(system, "the system allocators, preloaded from Debian")    \
+    X(baseline, "the bump allocator: the harness's own cost")
+
+/* The table of all allocators (allocators.c), in `fitbench list` order. */
 size_t fb_allocator_count(void);
 const fb_allocator *fb_allocator_at(size_t i);
 const fb_allocator *fb_allocator_find(const char *name);
+/* "fit, seed, system, baseline, all": for usage and messages. */
+const char *fb_group_names(void);
+/* Nonzero when word (an allocator's name, a group or "all") selects a. */
+int fb_in_selection(const char *word, const fb_allocator *a);
+/* Parses a comma-separated list of names and groups ("first,system")
+ * into sel: each allocator once, in list order, at most cap. 0, or -1
+ * with a message in err (an unknown word; an empty list or an empty word
+ * between commas: a run over no allocator is a mistake). */
+int fb_select(const char *list, const fb_allocator **sel, size_t cap, size_t *nsel, char *err,
+              size_t errlen);
 
 #endif

@@ -14,25 +14,13 @@
  * the timing. Not a test: a rate, which machines make noisy.
  */
 #include "allocators.h"
+#include "clock.h"
 #include "replay.h"
 #include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long minor_faults(void) {
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt : 0;
-}
 
 static int cmp_double(const void *x, const void *y) {
     double a = *(const double *)x, b = *(const double *)y;
@@ -65,13 +53,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, "replay_loop: out of memory\n");
         return 1;
     }
-    long faults = 0;
+    uint64_t faults = 0;
     for (long r = 0; r < reps; r++) {
-        long f0 = minor_faults();
-        double t0 = now_s();
+        uint64_t f0 = fb_minor_faults();
+        double t0 = fb_now();
         int bad = fb_replay_once(&t, a, heap, ptrs);
-        times[r] = now_s() - t0;
-        faults += minor_faults() - f0;
+        times[r] = fb_now() - t0;
+        faults += fb_minor_faults() - f0;
         if (bad) {
             fprintf(stderr, "replay_loop: an allocation failed in repetition %ld\n", r + 1);
             return 1;

@@ -18,6 +18,7 @@
  * the cost in resident memory and in faults does.
  */
 #include "allocators.h"
+#include "clock.h"
 #include "fitalloc.h"
 #include "replay.h"
 #include "trace.h"
@@ -27,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #define SAMPLE_OPS 64
@@ -60,11 +60,6 @@ static void *sweep_create(const fb_alloc_hint *hint) {
     return fa_heap_create(sweep_policy, &sweep_cfg);
 }
 
-static long minor_faults(void) {
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt : 0;
-}
-
 typedef struct totals {
     double ops, cold_faults, warm_faults, committed, footprint, peak_committed, peak_footprint;
 } totals;
@@ -75,7 +70,7 @@ static long replay_sampled(const trace *t, const fb_allocator *a, void *heap, vo
                            totals *tot, int warm) {
     double sum_committed = 0, sum_fp = 0;
     size_t peak_committed = 0, peak_fp = 0;
-    long f0 = minor_faults();
+    uint64_t f0 = fb_minor_faults();
     for (size_t i = 0; i < t->num_ops; i += SAMPLE_OPS) {
         size_t upto = i + SAMPLE_OPS < t->num_ops ? i + SAMPLE_OPS : t->num_ops;
         if (fb_replay_range(t, i, upto, a, heap, ptrs))
@@ -88,7 +83,7 @@ static long replay_sampled(const trace *t, const fb_allocator *a, void *heap, vo
         if (fp > peak_fp)
             peak_fp = fp;
     }
-    long faults = minor_faults() - f0;
+    long faults = (long)(fb_minor_faults() - f0);
     if (warm) {
         tot->committed += sum_committed;
         tot->footprint += sum_fp;

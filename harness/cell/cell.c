@@ -3,6 +3,9 @@
  */
 #include "cell.h"
 
+#include "clock.h"
+#include "diag.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -117,11 +120,6 @@ static void row_status(fb_row *row, const char *status, const char *fmt, ...) {
     va_end(ap);
 }
 
-static double mono(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static char fb_argv0[4096];
 
@@ -225,7 +223,7 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     fb_row got, last;
     size_t have = 0;
     int have_last = 0;
-    double deadline = mono() + (s->timeout_s > 0 ? s->timeout_s : 1e9);
+    double deadline = fb_now() + (s->timeout_s > 0 ? s->timeout_s : 1e9);
     int timed_out = 0, interrupted = 0, too_big = 0;
     /* With a memory limit the child is looked at ten times a second: a
      * runaway allocator can map a few hundred MB in that time, no more. */
@@ -236,7 +234,7 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
             have_last = 1;
             have = 0;
         }
-        double left = deadline - mono();
+        double left = deadline - fb_now();
         if (left <= 0) {
             timed_out = 1;
             break;
@@ -338,7 +336,7 @@ int fb_cell_main(int argc, char **argv) { return fb_cell_main_with(argc, argv, f
 
 int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const char *)) {
     if (argc != 9) {
-        fprintf(stderr, "fitbench __cell: internal command, not for direct use\n");
+        fb_error("internal command, not for direct use");
         return 2;
     }
     fb_row row;

@@ -3,7 +3,8 @@
  */
 #include "latency.h"
 
-#include <time.h>
+#include "clock.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #define LAT_HAVE_TSC 1
@@ -12,18 +13,13 @@
 static double lat_tpn;
 static uint64_t lat_cost;
 
-static uint64_t mono_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 uint64_t lat_ticks(void) {
 #ifdef LAT_HAVE_TSC
     _mm_lfence();
     return __rdtsc();
 #else
-    return mono_ns();
+    return fb_now_ns();
 #endif
 }
 
@@ -31,9 +27,9 @@ double lat_calibrate(void) {
     if (lat_tpn > 0)
         return lat_tpn;
 #ifdef LAT_HAVE_TSC
-    uint64_t n0 = mono_ns(), t0 = lat_ticks(), n1;
+    uint64_t n0 = fb_now_ns(), t0 = lat_ticks(), n1;
     do
-        n1 = mono_ns();
+        n1 = fb_now_ns();
     while (n1 - n0 < 20000000u);
     uint64_t t1 = lat_ticks();
     lat_tpn = (double)(t1 - t0) / (double)(n1 - n0);

@@ -1,21 +1,21 @@
 /*
- * replay.h: the replay engine. One (trace, allocator) cell runs four passes
- * over the trace's op array, each on a fresh heap (space runs first, see
- * fb_replay_cell):
+ * replay.h: the replay engine. One (trace, allocator) cell runs its passes
+ * over the trace's op array, each on a fresh heap, in this order:
  *
- *   1. correctness: every result checked (non-NULL, alignment, inside the
- *      heap, no overlap with a live payload), random payload bytes written
- *      on allocation and verified on realloc and free, and the allocator's
- *      own heap check every `check_every` ops and at the end;
- *   2. space: footprint after every op (or sampled, for allocators whose
- *      statistic is costly), the peak and when it happened, the
- *      fragmentation measures, a timeline, and the heap map at the peak;
- *   3. throughput: repeated timed replays, nothing but the calls timed;
- *   4. latency: every op timed alone into histograms per op kind.
+ *   1. space (pass_space.c): footprint after every op, the peaks, the
+ *      fragmentation measures, a timeline and the heap map at the peak;
+ *      first, so that a system allocator's process-wide statistic sees
+ *      this trace from a clean start;
+ *   2. correctness (pass_check.c): every result checked, payload bytes
+ *      verified, the allocator's own heap check;
+ *   3. throughput (pass_time.c): repeated timed replays, nothing but the
+ *      calls timed, and the page faults they took;
+ *   4. latency (pass_time.c): every op timed alone into histograms.
  *
- * A pass stops at the first failure, whose status and detail go in the row;
- * the later passes are skipped. Nothing here forks: cell.c runs this in a
- * child process of its own.
+ * Every pass replays with the one loop of replay_loop.h. A pass stops at
+ * the first failure, whose status and detail go in the row; the later
+ * passes are skipped. Nothing here forks: cell/ runs this in a child
+ * process of its own.
  */
 #ifndef FB_REPLAY_H
 #define FB_REPLAY_H
@@ -51,6 +51,10 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
 /* What an allocator is told of trace t before it creates a heap;
  * for_check: the heap serves the correctness pass (allocators.h). */
 fb_alloc_hint fb_replay_hint(const trace *t, int for_check);
+
+/* Frees the blocks still live in ptrs[0..n) (an unbalanced trace, a
+ * replay cut short) and sets them NULL. */
+void fb_free_live(const fb_allocator *a, void *heap, void **ptrs, size_t n);
 
 /* Empties heap for the next replay: frees the n pointers still live in
  * ptrs (setting them NULL), then resets the heap, or destroys and creates

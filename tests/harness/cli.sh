@@ -45,6 +45,14 @@ expect_err "max-rss wants MiB"
 expect_rc 1 "$fb" run -q --max-rss 1 -a first -o "$tmp/rss" "$tmp/small.rep"
 grep -q '^small,first,oom,"\?resident memory passed the 1 MiB limit' "$tmp/rss/results.csv" && ok ||
     bad "--max-rss 1: $(cat "$tmp/rss/results.csv" 2>/dev/null | tail -1)"
+# An empty selection is a usage error, not a run of nothing.
+expect_rc 2 "$fb" run -a '' "$tmp/small.rep"
+expect_err "no allocator given"
+expect_rc 2 "$fb" run -a 'first,,best' "$tmp/small.rep"
+expect_err "empty allocator name"
+# A trace given as a pipe has one writer: it must be read once.
+expect_rc 0 "$fb" run -q -a first -o "$tmp/pipe" <(cat "$tmp/small.rep")
+grep -q ',first,ok,' "$tmp/pipe/results.csv" && ok || bad "trace from a pipe: $(tail -1 "$tmp/pipe/results.csv")"
 expect_rc 2 "$fb" run --bogus "$tmp/small.rep"
 expect_rc 2 "$fb" run -o "$tmp/r0" "$tmp/missing.rep"
 expect_err "missing.rep"
@@ -52,11 +60,21 @@ expect_rc 2 "$fb" run -o "$tmp/r0" "$tmp/small.rep" "$tmp/badop.rep"
 expect_err "badop.rep:6:"
 [ ! -e "$tmp/r0/results.csv" ] && ok || bad "a bad trace must stop the run before any cell"
 
-# list names every allocator.
+# list shows every allocator of the one list, each once; --names and a
+# selection agree with it.
+expect_rc 0 "$fb" list --names
+names=$(cat "$tmp/out")
+[ "$(wc -l <<<"$names")" -ge 17 ] && ok || bad "list --names: only $(wc -l <<<"$names") names"
 expect_rc 0 "$fb" list
-for a in first first-ao next best worst segfit tlsf buddy mems pagefamily ostep dmm libc jemalloc tcmalloc mimalloc bump; do
-    grep -q "^$a " "$tmp/out" && ok || bad "list lacks $a"
+[ "$(($(wc -l <"$tmp/out") - 1))" -eq "$(wc -l <<<"$names")" ] && ok || bad "list and list --names disagree"
+for a in $names; do
+    [ "$(grep -c "^$a " "$tmp/out")" -eq 1 ] && ok || bad "list shows $a $(grep -c "^$a " "$tmp/out") times"
 done
+expect_rc 0 "$fb" list --names fit,bump
+grep -qx bump "$tmp/out" && grep -qx tlsf "$tmp/out" && ! grep -qx libc "$tmp/out" && ok ||
+    bad "list --names fit,bump: $(tr '\n' ' ' <"$tmp/out")"
+expect_rc 2 "$fb" list nosuch
+expect_err "unknown allocator or group 'nosuch'"
 
 # check and stats.
 expect_rc 0 "$fb" check "$tmp/small.rep"

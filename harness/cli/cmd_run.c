@@ -1,0 +1,271 @@
+/*
+ * cmd_run.c: `fitbench run`, the main job: every trace against every
+ * selected allocator, each cell in a process of its own (cell/), the rows
+ * written as they come (output/).
+ *
+ * Each trace is read once: loaded, checked and handed to a memfd before any
+ * cell runs, so that a bad file stops the run whole, never half-run, and a
+ * trace given as a pipe (`<(zcat big.rep.gz)`) needs only one writer.
+ */
+#include "allocators.h"
+#include "args.h"
+#include "cell.h"
+#include "cli.h"
+#include "diag.h"
+#include "output.h"
+#include "replay.h"
+#include "trace.h"
+#include "trace_args.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef FB_TRACES_DIR
+#define FB_TRACES_DIR "traces"
+#endif
+
+const char *fb_default_traces(void) {
+    const char *env = getenv("FITBENCH_TRACES");
+    return env && *env ? env : FB_TRACES_DIR;
+}
+
+/* --max-rss's default: half the machine's memory, at most 4 GiB (no
+ * trace of the suite needs a tenth of that; an allocator that runs away
+ * must not take the machine with it). */
+static uint64_t default_max_rss_mib(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    uint64_t half = pages > 0 && page > 0 ? (uint64_t)pages / 2 * (uint64_t)page >> 20 : 4096;
+    return half < 4096 ? half : 4096;
+}
+
+static void usage_run(FILE *out) {
+    fprintf(out,
+            "usage: fitbench run [-a LIST] [-o DIR] [-r N] [--timeout S] [--max-rss MIB]\n"
+            "                    [--min-time S] [--check-every N] [-q] [TRACE|DIR ...]\n"
+            "\n"
+            "Replays each trace against each allocator, every cell in a process of its own,\n"
+            "and writes DIR/results.csv, results.json, summary.csv, meta.json, and\n"
+            "timeline/, heapmap/, latency/ CSV files. With no TRACE, the bundled suite\n"
+            "(%s).\n"
+            "\n"
+            "  -a LIST          allocators and groups, comma-separated (default: all);\n"
+            "                   groups: %s\n"
+            "  -o DIR           results folder (default: results)\n"
+            "  -r N             exactly N timed repetitions (default: adaptive, >= 3 and\n"
+            "                   >= --min-time seconds)\n"
+            "  --min-time S     timed replay seconds per cell, at least (default 0.2)\n"
+            "  --timeout S      seconds a cell may take before it is killed (default 120);\n"
+            "                   a cell cut short keeps the figures of its finished passes\n"
+            "  --max-rss MIB    resident memory a cell may reach before it is killed as\n"
+            "                   `oom` (default: half the machine's memory, at most 4096)\n"
+            "  --check-every N  run the allocator's heap check every N ops (default: 64\n"
+            "                   times per trace)\n"
+            "  -q               no progress line, no tables\n"
+            "\n"
+            "The core's heaps give memory back as FITBENCH_TRIM and FITBENCH_TRIM_DECAY say\n"
+            "(README, \"Giving memory back\").\n"
+            "\n"
+            "Exit status: 0 every cell ok, 1 some cell not ok, 2 usage or input error,\n"
+            "130 interrupted.\n",
+            fb_default_traces(), fb_group_names());
+}
+
+static void on_signal(int sig) {
+    (void)sig;
+    fb_interrupted = 1;
+}
+
+typedef struct run_opts {
+    const char *alist, *outdir;
+    fb_replay_opts replay;
+    double timeout;
+    uint64_t max_rss_mib;
+    int quiet;
+} run_opts;
+
+/* Options into o; the index of the first trace argument, or -1 (exit 2)
+ * or -2 (--help, exit 0). */
+static int parse_options(int argc, char **argv, run_opts *o) {
+    static const struct option longs[] = {
+        {"help", no_argument, NULL, 'h'},           {"timeout", required_argument, NULL, 'T'},
+        {"min-time", required_argument, NULL, 'm'}, {"check-every", required_argument, NULL, 'c'},
+        {"max-rss", required_argument, NULL, 'M'},  {NULL, 0, NULL, 0}};
+    o->alist = "all";
+    o->outdir = "results";
+    fb_replay_defaults(&o->replay);
+    o->timeout = 120;
+    o->max_rss_mib = default_max_rss_mib();
+    o->quiet = 0;
+    uint64_t v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "a:o:r:qh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'a': o->alist = optarg; break;
+        case 'o': o->outdir = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'r':
+            if (fb_arg_count("-r", optarg, "a count", 1, 1000000, &v))
+                return -1;
+            o->replay.fixed_reps = (unsigned)v;
+            break;
+        case 'T':
+            if (fb_arg_double("--timeout", optarg, "seconds", 0.001, 1e6, &o->timeout))
+                return -1;
+            break;
+        case 'm':
+            if (fb_arg_double("--min-time", optarg, "seconds", 0, 3600, &o->replay.min_time))
+                return -1;
+            if (o->replay.max_time < o->replay.min_time)
+                o->replay.max_time = o->replay.min_time;
+            break;
+        case 'M':
+            if (fb_arg_count("--max-rss", optarg, "MiB", 1, (uint64_t)1 << 30, &o->max_rss_mib))
+                return -1;
+            break;
+        case 'c':
+            if (fb_arg_count("--check-every", optarg, "a count of ops", 1, UINT64_MAX, &v))
+                return -1;
+            o->replay.check_every = (size_t)v;
+            break;
+        case 'h': usage_run(stdout); return -2;
+        default: usage_run(stderr); return -1;
+        }
+    }
+    return optind;
+}
+
+/* A trace read and handed to a memfd for its cells. */
+typedef struct run_trace {
+    char *name;
+    int fd;
+} run_trace;
+
+/* Reads every trace once, before any cell: a bad file stops the run
+ * whole. NULL (every message given) or the array of n traces. */
+static run_trace *read_traces(int argc, char **argv, int first, int quiet, size_t *n) {
+    trace_paths paths = {0};
+    char err[4200];
+    int bad = 0;
+    if (first == argc && trace_paths_add(&paths, fb_default_traces(), err, sizeof err)) {
+        fb_error("%s", err);
+        bad = 1;
+    }
+    for (int i = first; i < argc; i++)
+        if (trace_paths_add(&paths, argv[i], err, sizeof err)) {
+            fb_error("%s", err);
+            bad = 1;
+        }
+    run_trace *ts = bad ? NULL : calloc(paths.n ? paths.n : 1, sizeof *ts);
+    for (size_t i = 0; ts && i < paths.n; i++) {
+        trace t;
+        trace_error terr;
+        ts[i].fd = -1;
+        if (trace_load(paths.paths[i], &t, &terr, quiet ? NULL : stderr) != 0) {
+            fb_error_text(terr.msg);
+            bad = 1;
+            continue;
+        }
+        ts[i].fd = fb_trace_share(&t);
+        if (ts[i].fd < 0) {
+            fb_error("%s: cannot hold the trace for its cells: %s", paths.paths[i], strerror(errno));
+            bad = 1;
+        }
+        ts[i].name = strdup(t.name);
+        trace_free(&t);
+    }
+    *n = paths.n;
+    trace_paths_free(&paths);
+    if (ts && !bad)
+        return ts;
+    for (size_t i = 0; ts && i < *n; i++) {
+        free(ts[i].name);
+        if (ts[i].fd >= 0)
+            close(ts[i].fd);
+    }
+    free(ts);
+    return NULL;
+}
+
+int cmd_run(int argc, char **argv) {
+    run_opts o;
+    int first = parse_options(argc, argv, &o);
+    if (first < 0)
+        return first == -2 ? 0 : 2;
+    size_t cap = fb_allocator_count(), nsel = 0;
+    const fb_allocator *sel[cap ? cap : 1];
+    char err[512];
+    if (fb_select(o.alist, sel, cap, &nsel, err, sizeof err) != 0) {
+        fb_error("%s", err);
+        return 2;
+    }
+    for (size_t i = 0; i < nsel; i++) {
+        const char *why = sel[i]->config_error ? sel[i]->config_error() : NULL;
+        if (why) {
+            fb_error("%s: %s", sel[i]->name, why);
+            return 2;
+        }
+    }
+    size_t ntraces = 0;
+    run_trace *traces = read_traces(argc, argv, first, o.quiet, &ntraces);
+    if (!traces)
+        return 2;
+    fb_results *res = fb_results_open(o.outdir, err, sizeof err);
+    if (!res) {
+        fb_error("%s", err);
+        return 2;
+    }
+    fb_meta_write(o.outdir, argc, argv);
+    o.replay.outdir = o.outdir;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int progress = !o.quiet && isatty(2);
+    size_t total = ntraces * nsel, done = 0, bad = 0;
+    int interrupted = 0;
+    for (size_t i = 0; i < ntraces && !interrupted; i++) {
+        for (size_t k = 0; k < nsel && !interrupted; k++) {
+            if (progress)
+                fprintf(stderr, "\r\033[K[%zu/%zu] %s x %s", done + 1, total, traces[i].name,
+                        sel[k]->name);
+            fb_cell_spec spec = {traces[i].fd, traces[i].name, sel[k], &o.replay, o.timeout,
+                                 o.max_rss_mib * 1024};
+            fb_row row;
+            int r = fb_cell_run(&spec, &row);
+            if (r < 0)
+                interrupted = 1;
+            if (r != 0)
+                bad++;
+            if (fb_results_add(res, &row) != 0) {
+                if (progress)
+                    fputc('\n', stderr);
+                fb_error("cannot write results in %s: %s", o.outdir, strerror(errno));
+                interrupted = 1;
+            }
+            done++;
+        }
+    }
+    if (progress)
+        fprintf(stderr, "\r\033[K");
+    if (fb_results_finish(res, o.quiet ? NULL : stdout) != 0)
+        fb_error("cannot write %s/summary.csv", o.outdir);
+    if (!o.quiet)
+        printf("\n%zu cells, %zu not ok; results in %s/\n", done, bad, o.outdir);
+    fb_results_close(res);
+    for (size_t i = 0; i < ntraces; i++) {
+        free(traces[i].name);
+        close(traces[i].fd);
+    }
+    free(traces);
+    if (interrupted) {
+        fb_error("interrupted; %zu cells written", done);
+        return 130;
+    }
+    return bad ? 1 : 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * args.c: option values (see args.h).
+ */
+#include "args.h"
+
+#include "diag.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+
+int fb_arg_double(const char *opt, const char *s, const char *what, double lo, double hi,
+                  double *out) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    /* strtod also reads "nan", "inf" and hex; none is an option value. */
+    int plain = s[0] == '-' || s[0] == '.' || (s[0] >= '0' && s[0] <= '9');
+    if (!plain || errno || end == s || *end || !isfinite(v) || v < lo || v > hi) {
+        fb_error("%s wants %s from %g to %g, not '%s'", opt, what, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int fb_arg_count(const char *opt, const char *s, const char *what, uint64_t lo, uint64_t hi,
+                 uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+    if (!(s[0] >= '0' && s[0] <= '9') || errno || *end || v < lo || v > hi) {
+        fb_error("%s wants %s from %" PRIu64 " to %" PRIu64 ", not '%s'", opt, what, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * args.h: option values from the command line, checked the same way by
+ * every command: a number within bounds, or a message through diag.h
+ * ("PROGRAM: --timeout wants seconds from 0.001 to 1e+06, not 'abc'") and
+ * -1, so the command exits 2.
+ */
+#ifndef FB_ARGS_H
+#define FB_ARGS_H
+
+#include <stdint.h>
+
+/* A decimal number in [lo, hi]; what says what the option wants
+ * ("seconds", "MiB"). */
+int fb_arg_double(const char *opt, const char *s, const char *what, double lo, double hi,
+                  double *out);
+/* A whole decimal number (digits only) in [lo, hi]. */
+int fb_arg_count(const char *opt, const char *s, const char *what, uint64_t lo, uint64_t hi,
+                 uint64_t *out);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * pass_space.c: the space pass. Live payload and footprint after every op
+ * (sampled at every new payload peak and every ops/1000 ops for
+ * allocators whose footprint statistic is costly), the peaks and the op
+ * where the footprint peaked, a timeline; then a second replay up to that
+ * op for the free-block statistics and the heap map at the peak.
+ *
+ * The formulas of the space figures live here and nowhere else:
+ *   util  = peak_payload / heap_peak              (the classic definition)
+ *   frag4 = heap_peak / peak_payload - 1          (Johnstone & Wilson 4)
+ *   frag3 = heap_peak / live payload then - 1     (Johnstone & Wilson 3)
+ *   ext_frag = 1 - largest free block / total free, at the footprint peak
+ *   int_frag = bytes in used blocks - live payload, at the footprint peak
+ */
+#include "passes.h"
+#include "replay_loop.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define TIMELINE_POINTS 400
+
+typedef struct space_ctx {
+    const fb_allocator *a;
+    void *heap;
+    id_tables tb;
+    fb_row *row;
+    FILE *timeline;
+    size_t stride, sample, last, peak_op;
+    uint64_t live, peak_payload, heap_peak, live_at_peak;
+} space_ctx;
+
+static int space_after(void *ctx, size_t i, const trace_op *op, void *old, void *res, int frc) {
+    (void)frc;
+    space_ctx *c = ctx;
+    char buf[96];
+    if (op->kind != TRACE_FREE && !res && op->size) {
+        fb_fail(c->row, "oom", "op %zu (%s): %s returned NULL", i, fb_op_text(op, buf, sizeof buf),
+                op->kind == TRACE_ALLOC ? "allocator" : "realloc");
+        return -1;
+    }
+    if (op->kind == TRACE_ALLOC) {
+        c->live += op->size;
+        c->tb.size[op->id] = op->size;
+    } else if (op->kind == TRACE_REALLOC) {
+        c->live = c->live - (old ? c->tb.size[op->id] : 0) + op->size;
+        c->tb.size[op->id] = op->size;
+    } else if (old) {
+        c->live -= c->tb.size[op->id];
+    }
+    int new_payload_peak = c->live > c->peak_payload;
+    if (new_payload_peak)
+        c->peak_payload = c->live;
+    int at_stride = i % c->stride == 0 || i == c->last;
+    if (new_payload_peak || at_stride || i % c->sample == 0) {
+        uint64_t fp = c->a->footprint(c->heap);
+        if (fp > c->heap_peak) {
+            c->heap_peak = fp;
+            c->peak_op = i;
+            c->live_at_peak = c->live;
+        }
+        if (c->timeline && at_stride)
+            fprintf(c->timeline, "%zu,%" PRIu64 ",%" PRIu64 "\n", i + 1, c->live, fp);
+    }
+    return 0;
+}
+
+static const fb_replay_hooks space_hooks = {.after = space_after};
+
+typedef struct span_writer {
+    FILE *out;
+    size_t start, size;
+    int used, open;
+} span_writer;
+
+/* The heap map merges neighbouring blocks in the same state into one span:
+ * the picture is of used and free stretches, and the file stays small. */
+static int span_block(void *ctx, size_t off, size_t size, int used) {
+    span_writer *w = ctx;
+    if (w->open && w->used == used && w->start + w->size == off) {
+        w->size += size;
+        return 0;
+    }
+    if (w->open)
+        fprintf(w->out, "%zu,%zu,%d\n", w->start, w->size, w->used);
+    w->start = off;
+    w->size = size;
+    w->used = used;
+    w->open = 1;
+    return 0;
+}
+
+/* Free-block statistics and the heap map at the footprint peak: replay
+ * again up to that op, which is cheaper than walking the heap at every
+ * new peak. */
+static void at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                    const fb_alloc_hint *hint) {
+    fb_row *row = c->row;
+    void *heap = a->create(hint);
+    if (heap && fb_replay_range(t, 0, c->peak_op + 1, a, heap, c->tb.ptr) == 0) {
+        fb_free_stats fs;
+        if (a->free_stats && a->free_stats(heap, &fs) == 0) {
+            row->ext_frag = fs.free_bytes ? 1.0 - (double)fs.largest_free / (double)fs.free_bytes : 0;
+            row->int_frag = fs.used_bytes > c->live_at_peak ? fs.used_bytes - c->live_at_peak : 0;
+        }
+        FILE *hm = a->walk ? fb_cell_file(o, "heapmap", t, a) : NULL;
+        if (hm) {
+            span_writer w = {.out = hm};
+            fprintf(hm, "offset,size,used\n");
+            a->walk(heap, span_block, &w);
+            if (w.open)
+                fprintf(hm, "%zu,%zu,%d\n", w.start, w.size, w.used);
+            fclose(hm);
+        }
+    }
+    if (heap) {
+        fb_free_live(a, heap, c->tb.ptr, c->tb.n);
+        a->destroy(heap);
+    }
+}
+
+int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
+    space_ctx c = {.a = a, .row = row};
+    fb_alloc_hint hint = fb_replay_hint(t, 0);
+    if (fb_tables_open(&c.tb, t, 1, 0, row, "space"))
+        return -1;
+    c.heap = fb_pass_heap(a, &hint, row, "space");
+    if (!c.heap) {
+        fb_tables_close(&c.tb);
+        return -1;
+    }
+    c.timeline = fb_cell_file(o, "timeline", t, a);
+    if (c.timeline)
+        fprintf(c.timeline, "op,live_payload,footprint\n");
+    c.stride = t->num_ops / TIMELINE_POINTS + 1;
+    c.sample = a->footprint_sampled ? t->num_ops / 1000 + 1 : 1;
+    c.last = t->num_ops ? t->num_ops - 1 : 0;
+    int rc = fb_replay_loop(t, 0, t->num_ops, a, c.heap, c.tb.ptr, &space_hooks, &c) ? -1 : 0;
+    if (c.timeline)
+        fclose(c.timeline);
+    fb_free_live(a, c.heap, c.tb.ptr, c.tb.n);
+    a->destroy(c.heap);
+
+    row->peak_payload = c.peak_payload;
+    row->heap_peak = c.heap_peak;
+    if (rc == 0 && c.heap_peak) {
+        row->util = (double)c.peak_payload / (double)c.heap_peak;
+        row->frag4 = c.peak_payload ? (double)c.heap_peak / (double)c.peak_payload - 1 : 0;
+        row->frag3 = c.live_at_peak ? (double)c.heap_peak / (double)c.live_at_peak - 1 : 0;
+    }
+    if (rc == 0 && (a->free_stats || a->walk))
+        at_peak(&c, t, a, o, &hint);
+    fb_tables_close(&c.tb);
+    return rc;
+}
