@@ -15,7 +15,7 @@ add_library(fbharness STATIC
   ${CMAKE_CURRENT_LIST_DIR}/output.c
   ${CMAKE_CURRENT_LIST_DIR}/cell.c)
 target_include_directories(fbharness PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(fbharness PUBLIC fbtrace fitalloc mems pagefamily ostep_mem dmm
+target_link_libraries(fbharness PUBLIC fbtrace fbsummary fitalloc mems pagefamily ostep_mem dmm
                       ${CMAKE_DL_LIBS} m)
 
 add_executable(fitbench ${CMAKE_CURRENT_LIST_DIR}/main.c)
