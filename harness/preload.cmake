@@ -34,13 +34,14 @@ set_property(TARGET fitmalloc PROPERTY LINK_OPTIONS
   -Wl,--version-script=${fm_dir}/fitmalloc.map -Wl,-z,now -Wl,-z,nodelete)
 target_link_libraries(fitmalloc PRIVATE ${fm_core} Threads::Threads)
 
-# `fitbench programs` (cmd_programs.c) and the workloads it shares with the
-# preload tests. main.c dispatches to cmd_programs (cmds_programs.h); the
-# fitbench target links this library.
+# `fitbench programs` (cmd_programs.c, programs_run.c) and the workloads it
+# shares with the preload tests. main.c dispatches to cmd_programs
+# (cmds_programs.h); the fitbench target links this library.
 add_library(fbprograms STATIC
-  ${CMAKE_CURRENT_LIST_DIR}/cmd_programs.c ${fm_dir}/programs_out.c ${fm_dir}/workloads.c)
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_programs.c ${CMAKE_CURRENT_LIST_DIR}/programs_run.c
+  ${fm_dir}/programs_out.c ${fm_dir}/workloads.c)
 target_include_directories(fbprograms PUBLIC ${CMAKE_CURRENT_LIST_DIR} ${fm_dir})
-target_link_libraries(fbprograms PUBLIC fbharness fitalloc)
+target_link_libraries(fbprograms PUBLIC fbharness fitalloc PRIVATE fbjson)
 target_compile_definitions(fbprograms PRIVATE
   FB_FITMALLOC_LIB="$<TARGET_FILE:fitmalloc>"
   FB_PROGRAMS_PLOTS_DIR="${CMAKE_SOURCE_DIR}/plots")
