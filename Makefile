@@ -9,7 +9,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 
 # Debian packages the build, the tests and the report need.
-PACKAGES = cmake make gcc g++ pkg-config zlib1g-dev libbenchmark-dev \
+PACKAGES = cmake make gcc g++ pkg-config zlib1g-dev libbenchmark-dev libjson-c-dev \
            gnuplot-nox hyperfine valgrind python3 \
            perl sqlite3 git xz-utils zstd binutils \
            libjemalloc2 libgoogle-perftools4 libmimalloc2.0

@@ -2,7 +2,7 @@
 # the utilization chart, the throughput chart (log scale) and the Google
 # Benchmark bar charts of the report.
 #
-# Where it sits: run by plots.c on a .dat file that charts.c prepared from
+# Where it sits: run by gnuplot.c on a .dat file that bars.c wrote from
 # results.csv (or bench.json). The C side places every bar, so this script
 # only draws: a block per panel (many traces are split in panels, so bars
 # stay wide enough to see), rows "x y color mark ticklabel":

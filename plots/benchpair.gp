@@ -1,7 +1,7 @@
 # benchpair.gp: Google Benchmark's BM_pair results: the time of one
 # malloc+free pair against the request size, one line per fit policy.
 #
-# Where it sits: run by plots.c on a .dat file that charts.c prepared from
+# Where it sits: run by gnuplot.c on a .dat file that charts_bench.c wrote from
 # DIR/bench.json. Blocks 0..n-1, one per policy, rows "size ns".
 # In: data, n, titles, colors, title, xlabel, ylabel, and common.gp's.
 

@@ -1,12 +1,14 @@
 /*
  * charts_bench.c: the Google Benchmark charts, from DIR/bench.json (which
- * `make bench` writes; load.c has already picked one result per benchmark).
+ * `make bench` writes; load_bench.c has already picked one result per
+ * benchmark).
  *
- * Where it sits: called by plots_draw (charts.c). Three families are drawn
- * when present: BM_pair/<policy>/<size> (one malloc+free pair of one size:
- * ns per pair against size), BM_random/<policy> (the random-size workload:
- * ns per pair, one bar per policy) and BM_replay/<trace>/<allocator> (a
- * whole trace replayed: Kops/s by trace). Every benchmark, drawn or not,
+ * Where it sits: a chart family (plots_charts.h), run by draw.c. Three
+ * kinds are drawn when present: BM_pair/<policy>/<size> (one malloc+free
+ * pair of one size: ns per pair against size), BM_random/<policy> (the
+ * random-size workload: ns per pair, one bar per policy) and
+ * BM_replay/<trace>/<allocator> (a whole trace replayed: Kops/s by
+ * trace). Every benchmark, drawn or not,
  * is also listed in a table by report.c.
  */
 #include "plots_charts.h"
@@ -20,7 +22,7 @@
 static const char *bench_color(const plots_set *s, const char *name, size_t *extra)
 {
     for (size_t a = 0; a < s->nallocs; a++)
-        if (strcmp(s->allocs[a].name, name) == 0)
+        if (strcmp(s->allocs[a].allocator, name) == 0)
             return plots_color(s->allocs[a].color);
     return plots_color(s->nallocs + (*extra)++);
 }

@@ -3,7 +3,7 @@
  * folder: the footprint timeline and the latency CDF of every trace, and
  * the heap map of one chosen cell.
  *
- * Where it sits: called by plots_draw (charts.c) after load.c. Reads
+ * Where it sits: a chart family (plots_charts.h), run by draw.c. Reads
  * DIR/timeline/, DIR/latency/ and DIR/heapmap/<trace>__<alloc>.csv, writes
  * DIR/plots/data/<stem>.dat and queues timeline.gp, latency.gp, heapmap.gp.
  * Only cells whose status is ok are drawn. A malformed per-cell file costs
@@ -20,7 +20,7 @@
 /* The columns NAMES of the CSV at PATH, as doubles, row-major into *out.
  * The header must name them (in any order; other columns are ignored).
  * 0, or -1 after a warning. */
-static int trace_read(plots_set *s, const char *path, const char *const *names, size_t nn,
+static int cellfile_read(plots_set *s, const char *path, const char *const *names, size_t nn,
                       double **out, size_t *nrows)
 {
     char err[512];
@@ -95,19 +95,19 @@ static int trace_read(plots_set *s, const char *path, const char *const *names, 
 }
 
 /* One allocator's line in a per-trace chart. */
-typedef struct trace_series {
+typedef struct cellfile_series {
     size_t ai;
     double *v;
     size_t n;
-} trace_series;
+} cellfile_series;
 
 /* Reads SUB/<trace>__<alloc>.csv of every ok cell of trace TI. Returns
  * the series read (count in *ns); *nfiles counts files found, read or not. */
-static trace_series *trace_collect(plots_set *s, size_t ti, const char *sub,
+static cellfile_series *cellfile_collect(plots_set *s, size_t ti, const char *sub,
                                    const char *const *names, size_t nn, size_t *ns,
                                    int *nfiles, int *oom)
 {
-    trace_series *v = calloc(s->nallocs ? s->nallocs : 1, sizeof *v);
+    cellfile_series *v = calloc(s->nallocs ? s->nallocs : 1, sizeof *v);
     *ns = 0;
     *nfiles = 0;
     *oom = !v;
@@ -119,14 +119,14 @@ static trace_series *trace_collect(plots_set *s, size_t ti, const char *sub,
         if (!path)
             continue;
         (*nfiles)++;
-        if (trace_read(s, path, names, nn, &v[*ns].v, &v[*ns].n) == 0)
+        if (cellfile_read(s, path, names, nn, &v[*ns].v, &v[*ns].n) == 0)
             v[(*ns)++].ai = a;
         free(path);
     }
     return v;
 }
 
-static void trace_series_free(trace_series *v, size_t n)
+static void cellfile_series_free(cellfile_series *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(v[i].v);
@@ -134,12 +134,12 @@ static void trace_series_free(trace_series *v, size_t n)
 }
 
 /* Title, colour lists and the job for a chart with one line per series. */
-static void trace_lines_job(plots_set *s, plots_jobs *j, long ci, const char *script,
-                            const trace_series *v, size_t ns, plots_vars *vars)
+static void cellfile_lines_job(plots_set *s, plots_jobs *j, long ci, const char *script,
+                            const cellfile_series *v, size_t ns, plots_vars *vars)
 {
     plots_vars titles = {0}, colors = {0};
     for (size_t i = 0; i < ns; i++) {
-        plots_words_add(&titles, s->allocs[v[i].ai].name);
+        plots_words_add(&titles, s->allocs[v[i].ai].allocator);
         plots_words_add(&colors, plots_color(s->allocs[v[i].ai].color));
     }
     plots_var_int(vars, "n", (long)ns);
@@ -152,7 +152,7 @@ static void trace_lines_job(plots_set *s, plots_jobs *j, long ci, const char *sc
     plots_vars_free(&colors);
 }
 
-static long trace_chart(plots_set *s, plots_jobs *j, plots_kind kind, size_t ti,
+static long cellfile_chart(plots_set *s, plots_jobs *j, plots_kind kind, size_t ti,
                         const char *prefix, const char *what)
 {
     char *stem = plots_strf("%s_%s", prefix, s->traces[ti].safe);
@@ -168,19 +168,19 @@ static long trace_chart(plots_set *s, plots_jobs *j, plots_kind kind, size_t ti,
 void plots_charts_timeline(plots_set *s, plots_jobs *j, size_t ti)
 {
     static const char *const names[] = {"op", "live_payload", "footprint"};
-    long ci = trace_chart(s, j, PLOTS_K_TIMELINE, ti, "timeline",
+    long ci = cellfile_chart(s, j, PLOTS_K_TIMELINE, ti, "timeline",
                           "Footprint and live payload along the replay");
     if (ci < 0)
         return;
     size_t ns;
     int nfiles, oom;
-    trace_series *v = trace_collect(s, ti, "timeline", names, 3, &ns, &nfiles, &oom);
+    cellfile_series *v = cellfile_collect(s, ti, "timeline", names, 3, &ns, &nfiles, &oom);
     if (oom)
         j->oom = 1;
     if (ns == 0) {
         plots_chart_skip(s, ci, nfiles ? "its timeline files could not be read"
                                        : "no timeline file for an ok cell of this trace");
-        trace_series_free(v, ns);
+        cellfile_series_free(v, ns);
         return;
     }
     double max_fp = 0, max_live = 0;
@@ -198,13 +198,13 @@ void plots_charts_timeline(plots_set *s, plots_jobs *j, size_t ti)
     char *path;
     FILE *f = plots_dat_open(s, ci, &path);
     if (!f) {
-        trace_series_free(v, ns);
+        cellfile_series_free(v, ns);
         return;
     }
     fprintf(f, "# timeline of %s: block 0 live payload, then one block of footprint per "
                "allocator; op and %s\n", s->traces[ti].name, unit);
     for (size_t i = 0; i <= ns; i++) {
-        const trace_series *sv = &v[i ? i - 1 : 0];
+        const cellfile_series *sv = &v[i ? i - 1 : 0];
         int col = i ? 2 : 1;
         if (i)
             fputs("\n\n", f);
@@ -234,24 +234,24 @@ void plots_charts_timeline(plots_set *s, plots_jobs *j, size_t ti)
         plots_var_str(&vars, "xlabel", "operations replayed");
         plots_var_str(&vars, "ylabel", ylabel ? ylabel : "bytes held");
         vars.oom |= pis.oom;
-        trace_lines_job(s, j, ci, "timeline.gp", v, ns, &vars);
+        cellfile_lines_job(s, j, ci, "timeline.gp", v, ns, &vars);
         plots_vars_free(&pis);
         free(ylabel);
     }
     free(path);
-    trace_series_free(v, ns);
+    cellfile_series_free(v, ns);
 }
 
 void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti)
 {
     static const char *const names[] = {"ns", "cdf"};
-    long ci = trace_chart(s, j, PLOTS_K_LATENCY, ti, "latency",
+    long ci = cellfile_chart(s, j, PLOTS_K_LATENCY, ti, "latency",
                           "Latency CDF, every malloc, realloc and free");
     if (ci < 0)
         return;
     size_t ns;
     int nfiles, oom;
-    trace_series *v = trace_collect(s, ti, "latency", names, 2, &ns, &nfiles, &oom);
+    cellfile_series *v = cellfile_collect(s, ti, "latency", names, 2, &ns, &nfiles, &oom);
     if (oom)
         j->oom = 1;
     /* A CDF that falls or leaves [0, 1] is not one: drop the line. */
@@ -268,7 +268,7 @@ void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti)
         }
         if (bad) {
             plots_warn(s, "%s/latency/%s__%s.csv: %s; left out of its chart", s->dir,
-                       s->traces[ti].name, s->allocs[v[i].ai].name, bad);
+                       s->traces[ti].name, s->allocs[v[i].ai].allocator, bad);
             free(v[i].v);
             v[i] = v[--ns];
             continue;
@@ -278,13 +278,13 @@ void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti)
     if (ns == 0) {
         plots_chart_skip(s, ci, nfiles ? "its latency files could not be used"
                                        : "no latency file for an ok cell of this trace");
-        trace_series_free(v, ns);
+        cellfile_series_free(v, ns);
         return;
     }
     char *path;
     FILE *f = plots_dat_open(s, ci, &path);
     if (!f) {
-        trace_series_free(v, ns);
+        cellfile_series_free(v, ns);
         return;
     }
     fprintf(f, "# latency CDF of %s: one block per allocator; ns fraction\n",
@@ -319,10 +319,10 @@ void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti)
         plots_var_str(&vars, "data", path);
         plots_var_str(&vars, "xlabel", "latency of one operation (ns, log scale)");
         plots_var_str(&vars, "ylabel", "fraction of operations at most this slow");
-        trace_lines_job(s, j, ci, "latency.gp", v, ns, &vars);
+        cellfile_lines_job(s, j, ci, "latency.gp", v, ns, &vars);
     }
     free(path);
-    trace_series_free(v, ns);
+    cellfile_series_free(v, ns);
 }
 
 /* --- the heap map ------------------------------------------------------- */
@@ -334,7 +334,7 @@ int plots_heapmap_choose(plots_set *s, const char *want)
         const char *slash = strrchr(want, '/');
         if (!slash || slash == want || !slash[1]) {
             plots_error(s, "--heapmap %s: give TRACE/ALLOCATOR, e.g. --heapmap %s/%s", want,
-                        s->traces[0].name, s->allocs[0].name);
+                        s->traces[0].name, s->allocs[0].allocator);
             return 2;
         }
         long ti = -1, ai = -1;
@@ -343,7 +343,7 @@ int plots_heapmap_choose(plots_set *s, const char *want)
                 strncmp(s->traces[t].name, want, (size_t)(slash - want)) == 0)
                 ti = (long)t;
         for (size_t a = 0; a < s->nallocs; a++)
-            if (strcmp(s->allocs[a].name, slash + 1) == 0)
+            if (strcmp(s->allocs[a].allocator, slash + 1) == 0)
                 ai = (long)a;
         if (ti < 0 || ai < 0) {
             plots_error(s, "--heapmap %s: no %s named \"%.*s\" in %s/results.csv", want,
@@ -356,7 +356,7 @@ int plots_heapmap_choose(plots_set *s, const char *want)
         if (!p) {
             plots_error(s, "--heapmap %s: no file %s/heapmap/%s__%s.csv (only allocators "
                            "that can walk their heap write one)", want, s->dir,
-                        s->traces[ti].name, s->allocs[ai].name);
+                        s->traces[ti].name, s->allocs[ai].allocator);
             return 2;
         }
         free(p);
@@ -440,7 +440,7 @@ void plots_charts_heapmap(plots_set *s, plots_jobs *j)
     char *src = plots_cell_file(s, "heapmap", ti, ai);
     double *b = NULL;
     size_t n = 0;
-    if (!src || trace_read(s, src, names, 3, &b, &n) < 0) {
+    if (!src || cellfile_read(s, src, names, 3, &b, &n) < 0) {
         plots_chart_skip(s, ci, "its heap map file could not be read");
         free(src);
         return;
@@ -498,7 +498,7 @@ void plots_charts_heapmap(plots_set *s, plots_jobs *j)
         int alt = 0, prev_u = -1;
         double prev_end = -1;
         fprintf(f, "# heap map of %s / %s: xlo xhi row color, in %s\n", s->traces[ti].name,
-                s->allocs[ai].name, unit);
+                s->allocs[ai].allocator, unit);
         for (size_t i = 0; i < n; i++) {
             double o = b[i * 3], e = o + b[i * 3 + 1];
             int u = b[i * 3 + 2] != 0;
@@ -522,7 +522,7 @@ void plots_charts_heapmap(plots_set *s, plots_jobs *j)
             fmt_bytes(fb, sizeof fb, free_b);
             fmt_bytes(lb, sizeof lb, largest);
             char *title = plots_strf("Heap at its footprint peak: %s / %s",
-                                     s->traces[ti].name, s->allocs[ai].name);
+                                     s->traces[ti].name, s->allocs[ai].allocator);
             /* The heap map merges neighbouring blocks in the same state. */
             char *sub = plots_strf("%zu used stretches (%s), %zu free stretches (%s), "
                                    "largest free stretch %s", used_n, ub, free_n, fb, lb);

@@ -2,7 +2,7 @@
 # report page, PNG for the README), fonts, grid and axis style.
 #
 # Where it sits: loaded first by each chart script of plots/, which the
-# report generator (plots.c) runs as
+# report generator runs (gnuplot.c) as
 #   gnuplot -d -e "term='svg'; out='...'; ..." plots/<chart>.gp
 # In:  term ('svg' or 'png'), out (file), width, height (pixels).
 # Text is never "enhanced": names such as binary2_bal must print as they are.

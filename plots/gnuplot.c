@@ -1,15 +1,15 @@
 /*
  * gnuplot.c: runs the chart scripts of plots/ through gnuplot.
  *
- * Where it sits: between charts.c, which prepares each chart's .dat file
- * and variables, and the SVG/PNG files report.c links. Each output file is
- * one gnuplot process (`gnuplot -d -e VARS SCRIPT`: -d so that a user's
- * ~/.gnuplot cannot change the charts), several at once. A chart counts as
+ * Where it sits: between the chart families (charts_*.c, run by draw.c),
+ * which prepare each chart's .dat file and variables, and the SVG/PNG
+ * files report.c links. Each output file is one gnuplot process
+ * (`gnuplot -d -e VARS SCRIPT`: -d so that a user's ~/.gnuplot cannot
+ * change the charts), several at once. A chart counts as
  * drawn only when gnuplot exited 0 and the file it wrote is a complete SVG
  * or PNG; gnuplot's own messages go to a log beside the .dat files and are
  * repeated on stderr, so nothing it says is lost.
  */
-#include "plots_int.h"
 #include "plots_gp.h"
 
 #include <errno.h>

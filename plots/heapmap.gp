@@ -2,7 +2,7 @@
 # out: used and free blocks along the address range, wrapped into rows
 # like the lines of a page (offsets grow left to right, then down).
 #
-# Where it sits: run by plots.c on a .dat file that charts.c prepared from
+# Where it sits: run by gnuplot.c on a .dat file that charts_trace.c wrote from
 # DIR/heapmap/<trace>__<alloc>.csv. Rows "xlo xhi y color": one segment of
 # a block within one row, in the unit named in xlabel; y is the row's start
 # offset in the same unit. A block that touches one of its own kind gets a

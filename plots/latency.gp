@@ -2,7 +2,7 @@
 # the fraction of operations (malloc, realloc and free together) that took
 # at most x nanoseconds, on a log x axis.
 #
-# Where it sits: run by plots.c on a .dat file that charts.c prepared from
+# Where it sits: run by gnuplot.c on a .dat file that charts_trace.c wrote from
 # DIR/latency/<trace>__<alloc>.csv. Blocks 0..n-1, one per allocator, rows
 # "ns fraction" (bucket upper bound, cumulative fraction). A line further
 # left is faster; the dashed lines mark the 99th and 99.9th percentiles,

@@ -3,20 +3,21 @@
  * (written by `make bench`), into the plots_set's list of benchmarks.
  *
  * Where it sits: part of the loading step (load.c calls it last), before
- * charts_bench.c draws and report.c tabulates. One figure per benchmark:
- * when the run was repeated, Google Benchmark adds aggregate entries and
- * the median is taken; otherwise the mean of the iteration entries. A
- * missing file is not an error (the page says to run `make bench`); an
- * unreadable one is a warning.
+ * charts_bench.c draws and report.c tabulates; the file is read through
+ * harness/json/gbout.h, as fitbench-bench --ns-table reads it. One figure per
+ * benchmark: when the run was repeated, Google Benchmark adds aggregate
+ * entries and the median is taken; otherwise the mean of the iteration
+ * entries. A missing file is not an error (the page says to run `make
+ * bench`); an unreadable one is a warning.
  */
-#include "plots_int.h"
+#include "gbout.h"
+#include "plots_load.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define PLOTS_ERRLEN 512
 
 /* Drops Google Benchmark's option suffixes, which name how a benchmark ran
  * rather than what it measured. */
@@ -39,19 +40,6 @@ static void bench_strip(char *name)
     }
 }
 
-static double bench_unit_ns(const char *unit)
-{
-    if (!unit || strcmp(unit, "ns") == 0)
-        return 1;
-    if (strcmp(unit, "us") == 0)
-        return 1e3;
-    if (strcmp(unit, "ms") == 0)
-        return 1e6;
-    if (strcmp(unit, "s") == 0)
-        return 1e9;
-    return 0;
-}
-
 /* One run name's chosen figures: a median aggregate wins over the mean of
  * the iteration entries. */
 typedef struct bench_acc {
@@ -61,27 +49,21 @@ typedef struct bench_acc {
     size_t n, n_util;
 } bench_acc;
 
-static int load_bench_entries(plots_set *s, const plots_json *arr, const char *path)
+static int load_bench_entries(plots_set *s, const fb_gbout *g, const char *path)
 {
     bench_acc *acc = NULL;
     size_t nacc = 0;
     int rc = 0, skipped = 0;
-    for (size_t i = 0; i < arr->n && rc == 0; i++) {
-        const plots_json *e = arr->items[i];
-        const char *name = plots_json_str(e, "run_name");
-        if (!name)
-            name = plots_json_str(e, "name");
-        if (!name) {
+    for (size_t i = 0; i < g->n && rc == 0; i++) {
+        const fb_gbout_run *e = &g->runs[i];
+        if (!e->name) {
             skipped++;
             continue;
         }
-        const char *rtype = plots_json_str(e, "run_type");
-        const char *agg = plots_json_str(e, "aggregate_name");
-        int is_median = rtype && strcmp(rtype, "aggregate") == 0 && agg &&
-                        strcmp(agg, "median") == 0;
-        if (rtype && strcmp(rtype, "aggregate") == 0 && !is_median)
+        int is_median = e->aggregate && strcmp(e->agg, "median") == 0;
+        if (e->aggregate && !is_median)
             continue; /* mean, stddev, cv: the iterations give the mean anyway */
-        char *key = strdup(name);
+        char *key = strdup(e->name);
         if (!key) {
             rc = 1;
             break;
@@ -107,32 +89,32 @@ static int load_bench_entries(plots_set *s, const plots_json *arr, const char *p
             free(key);
         }
         bench_acc *a = &acc[k];
-        const plots_json *eo = plots_json_get(e, "error_occurred");
-        if (eo && eo->type == PLOTS_JBOOL && eo->boolean) {
-            const char *m = plots_json_str(e, "error_message");
+        if (e->error) {
             free(a->b.error);
-            a->b.error = strdup(m ? m : "error");
+            a->b.error = strdup(e->error_message ? e->error_message : "error");
             continue;
         }
-        double real, cpu, items = 0, util;
-        double scale = bench_unit_ns(plots_json_str(e, "time_unit"));
-        if (scale == 0 || plots_json_num(e, "real_time", &real) < 0 ||
-            plots_json_num(e, "cpu_time", &cpu) < 0) {
+        /* Only finite figures are drawn: Google Benchmark writes NaN or
+         * Infinity for one it could not compute, and gbout gives NaN for an
+         * absent time. */
+        if (!isfinite(e->real_ns) || !isfinite(e->cpu_ns)) {
             skipped++;
             continue;
         }
-        plots_json_num(e, "items_per_second", &items);
-        int has_util = plots_json_num(e, "util", &util) == 0;
+        double items = 0, util;
+        if (fb_gbout_counter(e, "items_per_second", &items) < 0 || !isfinite(items))
+            items = 0;
+        int has_util = fb_gbout_counter(e, "util", &util) == 0 && isfinite(util);
         if (is_median) {
             a->has_median = 1;
-            a->b.real_ns = real * scale;
-            a->b.cpu_ns = cpu * scale;
+            a->b.real_ns = e->real_ns;
+            a->b.cpu_ns = e->cpu_ns;
             a->b.items_ps = items;
             if (has_util)
                 a->b.util = util;
         } else if (!a->has_median) {
-            a->sum_real += real * scale;
-            a->sum_cpu += cpu * scale;
+            a->sum_real += e->real_ns;
+            a->sum_cpu += e->cpu_ns;
             a->sum_items += items;
             a->n++;
             if (has_util) {
@@ -176,16 +158,12 @@ int plots_load_bench(plots_set *s)
     int rc = 0;
     if (access(path, F_OK) == 0) {
         s->bench_present = 1;
-        plots_json *j = plots_json_load(path, err, sizeof err);
-        const plots_json *arr = plots_json_get(j, "benchmarks");
-        if (!j)
+        fb_gbout g;
+        if (fb_gbout_load(&g, path, err, sizeof err) != 0)
             plots_warn(s, "%s", err);
-        else if (!arr || arr->type != PLOTS_JARR)
-            plots_warn(s, "%s: no \"benchmarks\" array; not Google Benchmark JSON output",
-                       path);
         else
-            rc = load_bench_entries(s, arr, path);
-        plots_json_free(j);
+            rc = load_bench_entries(s, &g, path);
+        fb_gbout_free(&g);
     }
     free(path);
     return rc;

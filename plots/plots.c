@@ -3,15 +3,19 @@
  * (contract in plots.h).
  *
  * Where it sits: the entry of the last stage of the data flow. It parses
- * the options, then runs the stages of the module in order: load.c reads
- * the results folder, charts*.c and gnuplot.c draw every chart into
+ * the options (getopt_long, as every fitbench command does), then runs
+ * the stages of the module in order: load*.c read the results folder,
+ * draw.c has the chart families and gnuplot.c draw every chart into
  * DIR/plots/, and for `report`, report.c writes DIR/report.html. The page
  * is written even when some charts could not be drawn (it says which and
  * why), but the command then exits 1.
  */
 #include "plots.h"
-#include "plots_int.h"
+#include "plots_draw.h"
+#include "plots_load.h"
+#include "plots_report.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,50 +56,68 @@ static int plots_parse(int argc, char **argv, const char *cmd, plots_opts *o)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
     o->progress = isatty(2);
-    int dashdash = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        if (!dashdash && strcmp(a, "--") == 0) {
-            dashdash = 1;
-        } else if (!dashdash && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+    enum { OPT_NO_PNG = 256, OPT_PNG_ALL, OPT_HEAPMAP };
+    static const struct option longopts[] = {
+        {"heapmap", required_argument, NULL, OPT_HEAPMAP},
+        {"no-png", no_argument, NULL, OPT_NO_PNG},
+        {"png-all", no_argument, NULL, OPT_PNG_ALL},
+        {"jobs", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":hj:", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
             plots_usage(stdout, cmd);
             return 1;
-        } else if (!dashdash && strcmp(a, "--no-png") == 0) {
+        case OPT_NO_PNG:
             o->png = 0;
-        } else if (!dashdash && strcmp(a, "--png-all") == 0) {
+            break;
+        case OPT_PNG_ALL:
             o->png = 2;
-        } else if (!dashdash && (strcmp(a, "--heapmap") == 0 || strncmp(a, "--heapmap=", 10) == 0)) {
-            val = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!val || !*val) {
+            break;
+        case OPT_HEAPMAP:
+            if (!*optarg) {
                 fprintf(stderr, "fitbench %s: --heapmap needs TRACE/ALLOC\n", cmd);
                 return 2;
             }
-            o->heapmap = val;
-        } else if (!dashdash && (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0 ||
-                                 strncmp(a, "--jobs=", 7) == 0 ||
-                                 (strncmp(a, "-j", 2) == 0 && a[2]))) {
-            val = strncmp(a, "--jobs=", 7) == 0 ? a + 7
-                  : (a[1] == 'j' && a[2]) ? a + 2
-                  : (i + 1 < argc ? argv[++i] : NULL);
+            o->heapmap = optarg;
+            break;
+        case 'j': {
             char *end;
-            long n = val ? strtol(val, &end, 10) : 0;
-            if (!val || *end || n < 1 || n > 256) {
+            long n = strtol(optarg, &end, 10);
+            if (!*optarg || *end || n < 1 || n > 256) {
                 fprintf(stderr, "fitbench %s: -j needs a number from 1 to 256\n", cmd);
                 return 2;
             }
             o->jobs = (int)n;
-        } else if (!dashdash && a[0] == '-' && a[1]) {
-            fprintf(stderr, "fitbench %s: unknown option %s (see fitbench %s --help)\n", cmd,
-                    a, cmd);
-            return 2;
-        } else if (o->dir) {
-            fprintf(stderr, "fitbench %s: one results folder only (%s, then %s)\n", cmd,
-                    o->dir, a);
-            return 2;
-        } else {
-            o->dir = a;
+            break;
         }
+        case ':':
+            if (optopt == OPT_HEAPMAP)
+                fprintf(stderr, "fitbench %s: --heapmap needs TRACE/ALLOC\n", cmd);
+            else
+                fprintf(stderr, "fitbench %s: -j needs a number from 1 to 256\n", cmd);
+            return 2;
+        default:
+            if (optopt && optopt < 256)
+                fprintf(stderr, "fitbench %s: unknown option -%c (see fitbench %s --help)\n",
+                        cmd, optopt, cmd);
+            else
+                fprintf(stderr, "fitbench %s: unknown option %s (see fitbench %s --help)\n",
+                        cmd, argv[optind - 1], cmd);
+            return 2;
+        }
+    }
+    if (optind < argc)
+        o->dir = argv[optind];
+    if (optind + 1 < argc) {
+        fprintf(stderr, "fitbench %s: one results folder only (%s, then %s)\n", cmd, o->dir,
+                argv[optind + 1]);
+        return 2;
     }
     if (!o->dir) {
         fprintf(stderr, "fitbench %s: which results folder? usage: fitbench %s [options] DIR\n",

@@ -1,74 +1,28 @@
 /*
- * plots_charts.h: what the two chart-preparing files of plots/ share.
- *
- * charts.c prepares the overview charts (utilization, throughput,
- * trade-off, Google Benchmark) and runs everything; charts_trace.c
- * prepares the charts read from the per-cell files (timeline, latency
- * CDF, heap map). Both write DIR/plots/data/<stem>.dat and queue a job.
+ * plots_charts.h: the chart families of plots/, each in a file of its
+ * own, each preparing its charts' .dat files and queueing their gnuplot
+ * jobs with the tools of plots_chartkit.h. draw.c runs them in this order.
  */
 #ifndef PLOTS_CHARTS_H
 #define PLOTS_CHARTS_H
 
-#include <stdio.h>
+#include "plots_chartkit.h"
 
-#include "plots_gp.h"
-#include "plots_int.h"
+/* charts_overview.c: utilization (kops 0) or throughput (kops 1) by trace,
+ * and the trade-off of the allocators' summaries. */
+void plots_charts_by_trace(plots_set *s, plots_jobs *j, int kops);
+void plots_charts_tradeoff(plots_set *s, plots_jobs *j);
 
-typedef struct plots_jobs {
-    plots_job *v;
-    size_t n, cap;
-    int oom;
-} plots_jobs;
-
-/* Adds a chart entry (not drawn yet); its index, or -1 out of memory. */
-long plots_chart_new(plots_set *s, plots_kind kind, long trace, const char *stem,
-                     const char *title, int png);
-/* Records why chart CI is not drawn (printf-style note). */
-void plots_chart_skip(plots_set *s, long ci, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Queues chart CI for SCRIPT with the variables in V (taken over). */
-void plots_jobs_add(plots_jobs *j, long ci, const char *script, plots_vars *v);
-/* Opens DIR/plots/data/<stem>.dat for writing; NULL after a message. */
-FILE *plots_dat_open(plots_set *s, long ci, char **path_out);
-/* Closes a .dat file; 0, or -1 after a message when the write failed. */
-int plots_dat_close(plots_set *s, long ci, FILE *f, const char *path);
-/* A name safe inside a double-quoted gnuplot data field. */
-void plots_dat_string(FILE *f, const char *text);
-
-/* Sizes in bytes shown in a binary unit: the divisor and its name for a
- * largest value MAX (B, KiB, MiB, GiB, TiB). */
-double plots_byte_unit(double max, const char **name);
-
-/* A matrix of cells to draw as clustered bars: clusters (traces) by
- * series (allocators). val is NaN for a cell not to draw; mark then holds
- * its status, or NULL when the cell does not exist at all. */
-typedef struct plots_bars {
-    size_t ncl, nse;
-    const char **cl_name;
-    const char **se_name;
-    const char **se_color;
-    double *val;
-    const char **mark;
-} plots_bars;
-
-/* Allocates the arrays (every val NaN); -1 out of memory (free anyway). */
-int plots_bars_alloc(plots_bars *b, size_t ncl, size_t nse);
-void plots_bars_free(plots_bars *b);
-/* Writes chart CI's .dat and queues bars.gp. Series with nothing to show
- * (no value, no status but "unavailable") are left out. logy: log axis
- * (values must be > 0). ymax0 > 0 fixes the top (utilization: 100). */
-void plots_bars_chart(plots_set *s, plots_jobs *jobs, long ci, const plots_bars *b, int logy,
-                      double ymax0, const char *ylabel);
+/* charts_trace.c: from the per-cell files. */
+void plots_charts_timeline(plots_set *s, plots_jobs *j, size_t ti);
+void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti);
+/* Picks the heap map cell: WANT (TRACE/ALLOC, from --heapmap), or the
+ * default choice when NULL. 0, or 2 after a message when the --heapmap
+ * cell cannot be drawn. */
+int plots_heapmap_choose(plots_set *s, const char *want);
+void plots_charts_heapmap(plots_set *s, plots_jobs *j);
 
 /* charts_bench.c: the Google Benchmark charts from bench.json. */
 void plots_charts_bench(plots_set *s, plots_jobs *j);
-
-/* charts_trace.c */
-void plots_charts_timeline(plots_set *s, plots_jobs *j, size_t ti);
-void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti);
-/* Picks the heap map cell: o->heapmap, or the default choice. 0, or 2
- * after a message when the --heapmap cell cannot be drawn. */
-int plots_heapmap_choose(plots_set *s, const char *want);
-void plots_charts_heapmap(plots_set *s, plots_jobs *j);
 
 #endif

@@ -55,7 +55,9 @@ plots_csv *plots_csv_from_mem(const char *name, const char *text, size_t len,
     return c;
 }
 
-char *plots_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
+/* The whole file at path in a malloc'd buffer (*lenp bytes), or NULL with
+ * a message when it cannot be read or is larger than max. */
+static char *csv_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -100,7 +102,7 @@ char *plots_read_file(const char *path, size_t max, size_t *lenp, char *err, siz
 plots_csv *plots_csv_open(const char *path, char *err, size_t errlen)
 {
     size_t len;
-    char *buf = plots_read_file(path, PLOTS_CSV_MAX_BYTES, &len, err, errlen);
+    char *buf = csv_read_file(path, PLOTS_CSV_MAX_BYTES, &len, err, errlen);
     if (!buf)
         return NULL;
     plots_csv *c = plots_csv_from_mem(path, buf, len, err, errlen);
@@ -116,6 +118,19 @@ void plots_csv_close(plots_csv *c)
     free(c->text);
     free(c->fields);
     free(c);
+}
+
+size_t plots_csv_columns(char **f, size_t nf, const char *const *names, size_t nn, long *col)
+{
+    size_t absent = 0;
+    for (size_t i = 0; i < nn; i++) {
+        col[i] = -1;
+        for (size_t k = 0; k < nf; k++)
+            if (strcmp(f[k], names[i]) == 0)
+                col[i] = (long)k;
+        absent += col[i] < 0;
+    }
+    return absent;
 }
 
 unsigned long plots_csv_line(const plots_csv *c) { return c->rec_line; }

@@ -21,10 +21,6 @@
 typedef struct plots_csv plots_csv;
 
 /* Opens and reads PATH. NULL on failure, with a message in err. */
-/* The whole file at path in a malloc'd buffer (*lenp bytes), or NULL with
- * a message when it cannot be read or is larger than max. */
-char *plots_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen);
-
 plots_csv *plots_csv_open(const char *path, char *err, size_t errlen);
 /* Same, over a copy of LEN bytes of memory; NAME is used in messages. */
 plots_csv *plots_csv_from_mem(const char *name, const char *text, size_t len,
@@ -35,6 +31,11 @@ void plots_csv_close(plots_csv *c);
  * malformed record (message in err, "NAME:LINE: what"). */
 int plots_csv_next(plots_csv *c, char ***fields, size_t *nfields, char *err,
                    size_t errlen);
+/* Finds each of the NN NAMES in a header record (F, NF fields): its index
+ * into col[i], -1 when absent (the last of repeated names wins). Returns
+ * how many are absent. */
+size_t plots_csv_columns(char **f, size_t nf, const char *const *names, size_t nn, long *col);
+
 /* Line on which the record last returned starts (1-based). */
 unsigned long plots_csv_line(const plots_csv *c);
 const char *plots_csv_name(const plots_csv *c);

@@ -1,5 +1,6 @@
 /*
- * plots_gp.h: how charts.c hands work to gnuplot.c.
+ * plots_gp.h: how the chart families (through draw.c) hand work to
+ * gnuplot.c.
  *
  * A job is one chart: the script of plots/ that draws it and the gnuplot
  * variables (`name='value'; ...`) that say what to draw. gnuplot.c adds
@@ -8,7 +9,7 @@
 #ifndef PLOTS_GP_H
 #define PLOTS_GP_H
 
-#include "plots_int.h"
+#include "plots_set.h"
 
 /* A growing text of gnuplot assignments, or of a word list. Out of memory
  * sets oom and stops growing; the job is then reported as not drawn. */

@@ -1,7 +1,7 @@
 /*
  * report.c: writes DIR/report.html from a loaded and drawn plots_set.
  *
- * Where it sits: the last step of `fitbench report`, after charts.c. The
+ * Where it sits: the last step of `fitbench report`, after draw.c. The
  * page is one self-contained file: inline CSS, no script, no server; the
  * charts and data files are linked by paths relative to DIR, so the folder
  * can be moved or zipped and the page still opens from disk. Every text
@@ -12,7 +12,7 @@
  * (table, timeline, latency CDF), heap map, Google Benchmark, machine and
  * versions, files, warnings.
  */
-#include "plots_int.h"
+#include "plots_report.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -139,7 +139,7 @@ static const plots_chart *chart_of(const plots_set *s, plots_kind k, long trace)
 static void swatch(FILE *f, const plots_alloc *a)
 {
     fprintf(f, "<span class=\"sw\" style=\"background:%s\"></span>", plots_color(a->color));
-    esc(f, a->name);
+    esc(f, a->allocator);
 }
 
 /* --- sections ------------------------------------------------------------ */
@@ -153,9 +153,9 @@ static void report_summary(FILE *f, const plots_set *s)
             continue;
         best_u = fmax(best_u, a->mean_util);
         best_k = fmax(best_k, a->kops);
-        if (a->has_perf)
+        if (isfinite(a->perf_index))
             best_p = fmax(best_p, a->perf_index);
-        if (strcmp(a->name, "libc") == 0)
+        if (strcmp(a->allocator, FB_SUMMARY_REFERENCE) == 0)
             libc_k = a->kops;
     }
     fputs("<section id=\"summary\"><h2>Summary</h2>\n<p class=\"note\">One line per "
@@ -190,12 +190,12 @@ static void report_summary(FILE *f, const plots_set *s)
             continue;
         }
         int bu = a->mean_util == best_u, bk = a->kops == best_k;
-        int bp = a->has_perf && a->perf_index == best_p;
+        int bp = isfinite(a->perf_index) && a->perf_index == best_p;
         fprintf(f, "<td class=\"n\">%s%.1f%%%s</td><td class=\"n\">%s", bu ? "<strong>" : "",
                 100 * a->mean_util, bu ? "</strong>" : "", bk ? "<strong>" : "");
         kops(f, a->kops);
         fprintf(f, "%s</td><td class=\"n\">", bk ? "</strong>" : "");
-        if (a->has_perf)
+        if (isfinite(a->perf_index))
             fprintf(f, "%s%.1f%s", bp ? "<strong>" : "", a->perf_index, bp ? "</strong>" : "");
         else
             fputs("&ndash;", f);
@@ -384,29 +384,35 @@ static void report_bench(FILE *f, const plots_set *s)
     fputs("</table>\n</section>\n", f);
 }
 
-static void json_value_text(FILE *f, const plots_json *v)
+/* A value of meta.json as text: strings as they are, numbers in %.10g,
+ * lists joined with commas, objects one key per line. */
+static void json_value_text(FILE *f, json_object *v)
 {
-    switch (v->type) {
-    case PLOTS_JSTR: esc(f, v->str); break;
-    case PLOTS_JNUM: fprintf(f, "%.10g", v->num); break;
-    case PLOTS_JBOOL: fputs(v->boolean ? "true" : "false", f); break;
-    case PLOTS_JNULL: fputs("&ndash;", f); break;
-    case PLOTS_JARR:
-        for (size_t i = 0; i < v->n; i++) {
+    switch (json_object_get_type(v)) {
+    case json_type_string: esc(f, fb_jread_text(v)); break;
+    case json_type_int:
+    case json_type_double: fprintf(f, "%.10g", json_object_get_double(v)); break;
+    case json_type_boolean: fputs(json_object_get_boolean(v) ? "true" : "false", f); break;
+    case json_type_null: fputs("&ndash;", f); break;
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
             if (i)
                 fputs(", ", f);
-            json_value_text(f, v->items[i]);
+            json_value_text(f, json_object_array_get_idx(v, i));
         }
         break;
-    case PLOTS_JOBJ:
-        for (size_t i = 0; i < v->n; i++) {
-            if (i)
+    case json_type_object: {
+        int first = 1;
+        json_object_object_foreach(v, key, val) {
+            if (!first)
                 fputs("<br>", f);
-            esc(f, v->keys[i]);
+            first = 0;
+            esc(f, key);
             fputs(": ", f);
-            json_value_text(f, v->items[i]);
+            json_value_text(f, val);
         }
         break;
+    }
     }
 }
 
@@ -419,11 +425,11 @@ static void report_machine(FILE *f, const plots_set *s)
         return;
     }
     fputs("<table>\n", f);
-    for (size_t i = 0; i < s->meta->n; i++) {
+    json_object_object_foreach(s->meta, key, val) {
         fputs("<tr><th>", f);
-        esc(f, s->meta->keys[i]);
+        esc(f, key);
         fputs("</th><td>", f);
-        json_value_text(f, s->meta->items[i]);
+        json_value_text(f, val);
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n</section>\n", f);
@@ -457,8 +463,8 @@ static void report_files(FILE *f, const plots_set *s)
 
 static void report_body(FILE *f, const plots_set *s)
 {
-    const char *host = plots_json_str(s->meta, "host");
-    const char *date = plots_json_str(s->meta, "date");
+    const char *host = fb_jread_str(s->meta, "host");
+    const char *date = fb_jread_str(s->meta, "date");
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<title>fitbench report", f);

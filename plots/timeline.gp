@@ -1,7 +1,7 @@
 # timeline.gp: the fragmentation picture of one trace: the live payload and
 # each allocator's footprint along the replay, one line per allocator.
 #
-# Where it sits: run by plots.c on a .dat file that charts.c prepared from
+# Where it sits: run by gnuplot.c on a .dat file that charts_trace.c wrote from
 # DIR/timeline/<trace>__<alloc>.csv. Blocks: 0 is the live payload (the
 # same for every allocator: it is the trace's), 1..n the footprints, rows
 # "op bytes" already scaled to the unit named in ylabel. The gap between a

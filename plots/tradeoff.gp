@@ -1,7 +1,7 @@
 # tradeoff.gp: the trade-off chart: each allocator's mean utilization
 # against its op-weighted throughput, one labelled point per allocator.
 #
-# Where it sits: run by plots.c on a .dat file that charts.c prepared from
+# Where it sits: run by gnuplot.c on a .dat file that charts_overview.c wrote from
 # summary.csv. The C side places the labels (it knows the plot area, which
 # is fixed here by lm/rm/bm/tm, and moves a label to whichever side of its
 # point overlaps least), so this script only draws. Blocks:

@@ -1,10 +1,12 @@
 /*
  * output.c: results.csv, results.json and summary.csv, and the printed
- * tables. The per-cell columns come from FB_METRICS (metrics.h) alone.
+ * tables. The per-cell columns come from FB_METRICS (metrics.h) alone,
+ * summary.csv's columns and figures from summary.h.
  */
 #include "output.h"
 
 #include "allocators.h"
+#include "summary.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -165,48 +167,36 @@ const fb_row *fb_results_row(const fb_results *r, size_t i) { return i < r->n ? 
 
 typedef struct {
     const char *name, *group;
-    size_t traces, ok;
-    double util_sum, ops, secs;
+    fb_summary_acc acc;
 } alloc_sum;
-
-static double perf_index(double util, double kops, double libc_kops) {
-    if (!(libc_kops > 0))
-        return NAN;
-    double t = kops / libc_kops;
-    return 100.0 * (0.6 * util + 0.4 * (t < 1 ? t : 1));
-}
 
 static void print_alloc_table(FILE *out, const fb_results *r, const char *name, double libc_kops) {
     fprintf(out, "\nResults for %s:\n", name);
     fprintf(out, "%-22s %-8s %7s %9s %10s %10s\n", "trace", "valid", "util", "ops", "secs", "Kops");
-    double usum = 0, ops = 0, secs = 0;
-    size_t n = 0, ok = 0;
+    fb_summary_acc acc = {0};
     for (size_t i = 0; i < r->n; i++) {
         const fb_row *w = &r->rows[i];
         if (strcmp(w->allocator, name) != 0)
             continue;
-        n++;
         int good = strcmp(w->status, "ok") == 0;
-        if (good) {
-            ok++;
-            usum += w->util;
-            ops += (double)w->ops;
-            secs += w->replay_s;
+        fb_summary_add(&acc, good, w->util, w->ops, w->replay_s);
+        if (good)
             fprintf(out, "%-22.22s %-8s %6.1f%% %9" PRIu64 " %10.6f %10.0f\n", w->trace, "yes",
                     100 * w->util, w->ops, w->replay_s, w->kops);
-        } else {
+        else
             fprintf(out, "%-22.22s %-8s %7s %9" PRIu64 " %10s %10s  %s\n", w->trace, w->status, "-",
                     w->ops, "-", "-", w->detail);
-        }
     }
-    if (!ok)
+    if (!acc.ok)
         return;
-    double u = usum / (double)ok, k = secs > 0 ? ops / secs / 1000 : 0;
-    fprintf(out, "%-22s %-8s %6.1f%% %9.0f %10.6f %10.0f\n", "Total", "", 100 * u, ops, secs, k);
-    double pi = perf_index(u, k, libc_kops);
+    double u = fb_summary_mean_util(&acc), k = fb_summary_kops(&acc);
+    fprintf(out, "%-22s %-8s %6.1f%% %9.0f %10.6f %10.0f\n", "Total", "", 100 * u, acc.ops,
+            acc.secs, k);
+    double pi = fb_summary_perf_index(acc.ok, u, k, libc_kops);
     if (isfinite(pi))
-        fprintf(out, "Perf index = %.0f (util) + %.0f (thru) = %.0f/100 (%zu of %zu traces valid)\n",
-                60 * u, pi - 60 * u, pi, ok, n);
+        fprintf(out, "Perf index = %.0f (util) + %.0f (thru) = %.0f/100 (%" PRIu64 " of %" PRIu64
+                     " traces valid)\n",
+                60 * u, pi - 60 * u, pi, acc.ok, acc.traces);
 }
 
 int fb_results_finish(fb_results *r, FILE *out) {
@@ -225,25 +215,19 @@ int fb_results_finish(fb_results *r, FILE *out) {
             s[ns].group = a ? a->group : "";
             ns++;
         }
-        s[k].traces++;
-        if (strcmp(w->status, "ok") == 0) {
-            s[k].ok++;
-            s[k].util_sum += w->util;
-            s[k].ops += (double)w->ops;
-            s[k].secs += w->replay_s;
-        }
+        fb_summary_add(&s[k].acc, strcmp(w->status, "ok") == 0, w->util, w->ops, w->replay_s);
     }
     double libc_kops = NAN;
     for (size_t k = 0; k < ns; k++)
-        if (strcmp(s[k].name, "libc") == 0 && s[k].secs > 0)
-            libc_kops = s[k].ops / s[k].secs / 1000;
+        if (strcmp(s[k].name, FB_SUMMARY_REFERENCE) == 0 && s[k].acc.secs > 0)
+            libc_kops = fb_summary_kops(&s[k].acc);
 
     char path[4200];
     snprintf(path, sizeof path, "%s/summary.csv", r->dir);
     FILE *f = fopen(path, "w");
     int rc = f ? 0 : -1;
     if (f)
-        fprintf(f, "allocator,group,traces,ok,mean_util,kops,perf_index\n");
+        fb_summary_csv_header(f);
     if (out) {
         for (size_t k = 0; k < ns; k++)
             print_alloc_table(out, r, s[k].name, libc_kops);
@@ -253,21 +237,17 @@ int fb_results_finish(fb_results *r, FILE *out) {
                 "Kops", "perf");
     }
     for (size_t k = 0; k < ns; k++) {
-        double u = s[k].ok ? s[k].util_sum / (double)s[k].ok : 0;
-        double kops = s[k].secs > 0 ? s[k].ops / s[k].secs / 1000 : 0;
-        double pi = s[k].ok ? perf_index(u, kops, libc_kops) : NAN;
-        if (f) {
-            fprintf(f, "%s,%s,%zu,%zu,%.4f,%.1f,", s[k].name, s[k].group, s[k].traces, s[k].ok, u, kops);
-            if (isfinite(pi))
-                fprintf(f, "%.1f", pi);
-            fputc('\n', f);
-        }
+        fb_summary_row row = {.allocator = s[k].name, .group = s[k].group};
+        fb_summary_fill(&row, &s[k].acc, libc_kops);
+        if (f)
+            fb_summary_csv_row(f, &row);
         if (out) {
             char pis[16] = "-";
-            if (isfinite(pi))
-                snprintf(pis, sizeof pis, "%.1f", pi);
-            fprintf(out, "%-12s %-9s %3zu/%-3zu %6.1f%% %10.0f %6s\n", s[k].name, s[k].group,
-                    s[k].ok, s[k].traces, 100 * u, kops, pis);
+            if (isfinite(row.perf_index))
+                snprintf(pis, sizeof pis, "%.1f", row.perf_index);
+            fprintf(out, "%-12s %-9s %3" PRIu64 "/%-3" PRIu64 " %6.1f%% %10.0f %6s\n",
+                    row.allocator, row.group, row.ok, row.traces, 100 * row.mean_util, row.kops,
+                    pis);
         }
     }
     if (out && !isfinite(libc_kops))

@@ -6,21 +6,13 @@
  * library); see cmds_programs.h for what it writes.
  *
  * Where it sits: beside `fitbench run`, which replays traces; this one
- * runs the programs themselves. Workloads come from
- * harness/programs/workloads.c; the CSV, the chart (plots/programs.gp) and
- * the summary table are written by harness/preload/programs_out.c.
- *
- * One cell (program x allocator) is:
- *  1. one run of our own, under wait4, that gives the peak RSS (the
- *     largest single process of the command's tree: rusage's maxrss covers
- *     the children a process has waited for), checks the exit status and
- *     checks that stdout is byte-identical to glibc's (a program that
- *     prints something else is failed, not timed), and gives up after
- *     --timeout seconds (status timeout);
- *  2. hyperfine over the same command, --warmup and --runs as asked, or
- *     fewer runs when one run is so slow that they would not fit in
- *     --budget seconds (the row is then from fewer runs; stderr says so).
- * Rows are written as each cell ends, so an interrupted run keeps them.
+ * runs the programs themselves. This file reads the options, prepares the
+ * inputs and runs every cell (program x allocator) through programs_run.c
+ * (a first run of our own for the peak RSS and the output check, then
+ * hyperfine). Workloads come from harness/programs/workloads.c; the CSV,
+ * the chart (plots/programs.gp) and the summary table are written by
+ * harness/programs/programs_out.c. Rows are written as each cell ends, so
+ * an interrupted run keeps them.
  */
 #include "allocators.h"
 #include "cmds_programs.h"
@@ -29,23 +21,16 @@
 #include "workloads.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef FB_FITMALLOC_LIB
 #define FB_FITMALLOC_LIB ""
 #endif
-
-/* In alloc_system.c. */
 
 static void pr_usage(FILE *out) {
     fprintf(out, "usage: fitbench programs [-o DIR] [-a LIST] [-p LIST] [--cmd NAME=COMMAND]...\n"
@@ -85,12 +70,6 @@ static void pr_usage(FILE *out) {
 
 /* ------------------------------------------------------------- helpers */
 
-static double pr_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int pr_mkdirs(const char *path) {
     char buf[PR_PATH];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
@@ -106,42 +85,6 @@ static int pr_mkdirs(const char *path) {
                 return 0;
         }
     }
-}
-
-/* Appends s to the command line b, in single quotes. */
-static int pr_quote(char *b, size_t len, const char *s) {
-    size_t n = strlen(b);
-    if (n + 1 >= len)
-        return -1;
-    b[n++] = '\'';
-    for (; *s; s++) {
-        const char *piece = *s == '\'' ? "'\\''" : NULL;
-        size_t k = piece ? 4 : 1;
-        if (n + k + 2 >= len)
-            return -1;
-        memcpy(b + n, piece ? piece : s, k);
-        n += k;
-    }
-    b[n++] = '\'';
-    b[n] = 0;
-    return 0;
-}
-
-static int pr_same_file(const char *a, const char *b) {
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    int same = fa && fb;
-    while (same) {
-        int ca = getc(fa), cb = getc(fb);
-        if (ca != cb)
-            same = 0;
-        if (ca == EOF || cb == EOF)
-            break;
-    }
-    if (fa)
-        fclose(fa);
-    if (fb)
-        fclose(fb);
-    return same;
 }
 
 /* ------------------------------------------------------------ options */
@@ -288,230 +231,7 @@ static void pr_resolve(pr_run *r) {
     }
 }
 
-/* ------------------------------------------------------------ running */
-
-/* The environment a cell's commands see: the allocator's and nothing of
- * ours (no exit reports in timed runs). */
-static void pr_child_env(const pr_alloc *a) {
-    unsetenv("FITBENCH_STATS");
-    unsetenv("FITBENCH_STATS_FILE");
-    unsetenv("FITBENCH_POLICY");
-    if (a->lib[0])
-        setenv("LD_PRELOAD", a->lib, 1);
-    else
-        unsetenv("LD_PRELOAD");
-    if (a->policy)
-        setenv("FITBENCH_POLICY", a->policy, 1);
-}
-
-/* The command as hyperfine runs it (-N: no shell of its own), with the
- * same environment as pr_child_env. */
-static int pr_cmdline(const pr_prog *p, const pr_alloc *a, char *b, size_t len) {
-    snprintf(b, len, "env -u FITBENCH_STATS -u FITBENCH_STATS_FILE -u FITBENCH_POLICY ");
-    if (a->lib[0]) {
-        strncat(b, "LD_PRELOAD=", len - strlen(b) - 1);
-        if (pr_quote(b, len, a->lib) != 0)
-            return -1;
-        strncat(b, " ", len - strlen(b) - 1);
-    } else {
-        strncat(b, "-u LD_PRELOAD ", len - strlen(b) - 1);
-    }
-    if (a->policy) {
-        strncat(b, "FITBENCH_POLICY=", len - strlen(b) - 1);
-        strncat(b, a->policy, len - strlen(b) - 1);
-        strncat(b, " ", len - strlen(b) - 1);
-    }
-    strncat(b, "/bin/sh ", len - strlen(b) - 1);
-    if (p->command) {
-        strncat(b, "-c ", len - strlen(b) - 1);
-        return pr_quote(b, len, p->command);
-    }
-    return pr_quote(b, len, p->script);
-}
-
-/* The first run: exit status, output, peak RSS. Returns the status word. */
-static const char *pr_first_run(pr_run *r, const pr_prog *p, const pr_alloc *a, double *secs,
-                                long *rss_kb) {
-    char out[PR_PATH], err[PR_PATH];
-    pr_file(out, r, "%s.%s.out", p->name, a->name);
-    pr_file(err, r, "%s.%s.err", p->name, a->name);
-    fflush(NULL);
-    double t0 = pr_now();
-    pid_t pid = fork();
-    if (pid < 0) {
-        pr_err("fork: %s", strerror(errno));
-        return "failed";
-    }
-    if (pid == 0) {
-        setpgid(0, 0);
-        int in = open("/dev/null", O_RDONLY);
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || fo < 0 || fe < 0 || dup2(in, 0) < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
-            _exit(126);
-        pr_child_env(a);
-        if (p->command)
-            execl("/bin/sh", "sh", "-c", p->command, (char *)NULL);
-        else
-            execl("/bin/sh", "sh", p->script, (char *)NULL);
-        _exit(127);
-    }
-    setpgid(pid, pid); /* both sides, so a kill cannot miss the group */
-    struct rusage ru;
-    int st = 0, timed_out = 0;
-    for (;;) {
-        pid_t w = wait4(pid, &st, WNOHANG, &ru);
-        if (w == pid)
-            break;
-        if (w < 0 && errno != EINTR) {
-            pr_err("wait4: %s", strerror(errno));
-            return "failed";
-        }
-        if (!timed_out && pr_now() - t0 > r->o.timeout) {
-            kill(-pid, SIGKILL);
-            timed_out = 1;
-        }
-        usleep(2000);
-    }
-    *secs = pr_now() - t0;
-    *rss_kb = ru.ru_maxrss;
-    if (timed_out) {
-        pr_err("%s under %s: stopped after %.0f s (--timeout)", p->name, a->name, r->o.timeout);
-        return "timeout";
-    }
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        if (WIFSIGNALED(st))
-            pr_err("%s under %s: killed by signal %d (stderr in %s)", p->name, a->name,
-                   WTERMSIG(st), err);
-        else
-            pr_err("%s under %s: exit status %d (stderr in %s)", p->name, a->name, WEXITSTATUS(st),
-                   err);
-        return "failed";
-    }
-    if (a != &r->allocs[0]) {
-        char ref[PR_PATH];
-        pr_file(ref, r, "%s.%s.out", p->name, r->allocs[0].name);
-        if (!strcmp(r->cells[p - r->progs][0].status, "ok") && !pr_same_file(ref, out)) {
-            pr_err("%s under %s: output differs from glibc's (%s vs %s)", p->name, a->name, out,
-                   ref);
-            return "failed";
-        }
-    }
-    return "ok";
-}
-
-/* A number after "key": in hyperfine's JSON; 0 when absent or null. */
-static int pr_json_num(const char *text, const char *key, double *out) {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *s = strstr(text, pat);
-    if (!s)
-        return 0;
-    s += strlen(pat);
-    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
-        s++;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s)
-        return 0;
-    *out = v;
-    return 1;
-}
-
-static int pr_hyperfine(pr_run *r, const pr_prog *p, const pr_alloc *a, int warmup, int runs,
-                        pr_cell *c) {
-    char cmd[3 * PR_PATH], json[PR_PATH], log[PR_PATH], w[16], n[16];
-    if (pr_cmdline(p, a, cmd, sizeof cmd) != 0) {
-        pr_err("%s: command line too long", p->name);
-        return -1;
-    }
-    pr_file(json, r, "%s.%s.json", p->name, a->name);
-    pr_file(log, r, "hyperfine.log");
-    snprintf(w, sizeof w, "%d", warmup);
-    snprintf(n, sizeof n, "%d", runs);
-    unlink(json);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        pr_err("fork: %s", strerror(errno));
-        return -1;
-    }
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        int in = open("/dev/null", O_RDONLY);
-        if (fd < 0 || in < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-            _exit(126);
-        /* hyperfine itself runs under glibc, whatever the caller had. */
-        unsetenv("LD_PRELOAD");
-        execl(r->hyperfine, "hyperfine", "-N", "--style", "basic", "--warmup", w, "--runs", n,
-              "--export-json", json, cmd, (char *)NULL);
-        _exit(127);
-    }
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        pr_err("%s under %s: hyperfine failed (see %s)", p->name, a->name, log);
-        return -1;
-    }
-    FILE *f = fopen(json, "r");
-    char text[8192];
-    size_t got = f ? fread(text, 1, sizeof text - 1, f) : 0;
-    if (f)
-        fclose(f);
-    text[got] = 0;
-    const char *res = strstr(text, "\"results\"");
-    if (!res || !pr_json_num(res, "mean", &c->mean) || !pr_json_num(res, "median", &c->median)) {
-        pr_err("%s: no mean and median in hyperfine's JSON", json);
-        return -1;
-    }
-    c->stddev_known = pr_json_num(res, "stddev", &c->stddev);
-    c->timed = 1;
-    return 0;
-}
-
 /* ---------------------------------------------------------------- main */
-
-static int pr_cell_run(pr_run *r, FILE *csv, size_t pi, size_t ai) {
-    pr_prog *p = &r->progs[pi];
-    pr_alloc *a = &r->allocs[ai];
-    pr_cell *c = &r->cells[pi][ai];
-    memset(c, 0, sizeof *c);
-    c->rss_kb = -1;
-    if (a->missing) {
-        snprintf(c->status, sizeof c->status, "unavailable");
-        pr_err("%s: %s", a->name, a->missing);
-    } else {
-        double secs = 0;
-        long rss = -1;
-        snprintf(c->status, sizeof c->status, "%s", pr_first_run(r, p, a, &secs, &rss));
-        if (!strcmp(c->status, "ok")) {
-            c->rss_kb = rss;
-            int warmup = r->o.warmup, runs = r->o.runs;
-            if (secs * (warmup + runs) > r->o.budget) {
-                warmup = 0;
-                runs = (int)(r->o.budget / (secs > 0 ? secs : 1));
-                if (runs < 2)
-                    runs = 2;
-                if (runs > r->o.runs)
-                    runs = r->o.runs;
-                pr_err("%s under %s: one run takes %.1f s; %d runs, no warmup (--budget)", p->name,
-                       a->name, secs, runs);
-            }
-            if (pr_hyperfine(r, p, a, warmup, runs, c) != 0)
-                snprintf(c->status, sizeof c->status, "failed");
-        }
-    }
-    pr_write_row(csv, r, pi, ai);
-    const pr_cell *b = &r->cells[pi][0];
-    if (c->timed && b->timed)
-        fprintf(stderr, "fitbench programs: %-7s %-9s %8.3f s (x%.2f)  %7ld KB (x%.2f)\n", p->name,
-                a->name, c->mean, c->mean / b->mean, c->rss_kb,
-                b->rss_kb > 0 ? (double)c->rss_kb / (double)b->rss_kb : 0.0);
-    else
-        fprintf(stderr, "fitbench programs: %-7s %-9s %s\n", p->name, a->name, c->status);
-    return strcmp(c->status, "ok") == 0 ? 0 : 1;
-}
 
 int cmd_programs(int argc, char **argv) {
     pr_run *r = calloc(1, sizeof *r);

@@ -1,7 +1,8 @@
 /*
- * programs.h: what cmd_programs.c (`fitbench programs`: options and
- * running the cells) shares with programs_out.c (writing the CSV, the
- * chart's data, the chart and the summary table). Internal to the two.
+ * programs.h: what the files of `fitbench programs` share: cmd_programs.c
+ * (the options, the loop over the cells), programs_run.c (running one
+ * cell, reading hyperfine's JSON) and programs_out.c (writing the CSV, the
+ * chart's data, the chart and the summary table). Internal to the three.
  */
 #ifndef FB_PROGRAMS_H
 #define FB_PROGRAMS_H
@@ -61,7 +62,17 @@ const char *pr_which(const char *name, char *buf, size_t len);
 void pr_file(char *buf, const pr_run *r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* One row of programs.csv, for cell (program pi, allocator ai). */
+/* programs_run.c: runs cell (program pi, allocator ai), fills
+ * r->cells[pi][ai], writes its row to csv and a line on stderr. 0 when its
+ * status is ok, else 1. */
+int pr_cell_run(pr_run *r, FILE *csv, size_t pi, size_t ai);
+/* Reads the first result of hyperfine's --export-json file at PATH into
+ * c (mean, median, stddev when known; timed set). 0, or -1 with a message
+ * in err. */
+int pr_hyperfine_read(const char *path, pr_cell *c, char *err, size_t errlen);
+
+/* programs_out.c: one row of programs.csv, for cell (program pi,
+ * allocator ai). */
 void pr_write_row(FILE *csv, const pr_run *r, size_t pi, size_t ai);
 /* programs.dat, the chart's data; 0 or -1. */
 int pr_write_dat(const pr_run *r, const char *path);

@@ -1,9 +1,10 @@
 /*
  * plots_test.c: tests of the plots module (plots/): `fitbench plot` and
  * `fitbench report` through cmd_plot/cmd_report, on copies of the results
- * fixture in tests/plots/fixture/, plus the CSV and JSON readers.
+ * fixture in tests/plots/fixture/, plus the CSV reader (the JSON reader,
+ * harness/json/jread.h, has its tests in tests/json/).
  *
- * Usage: plots_test CASE FIXTURE_DIR. Each case copies the fixture into a
+ * Usage: plots_test CASE FIXTURE_DIR [JSON_FIXTURES_DIR]. Each case copies the fixture into a
  * fresh temporary folder (the fixture itself is never written), may spoil
  * one file of the copy, runs a command, and checks the files it wrote and
  * what it said on stderr. Exit 0 pass, 1 fail, 77 skip (no gnuplot).
@@ -13,10 +14,10 @@
  * numbers, none of which may be drawn); heap maps for first and tlsf only;
  * a small bench.json.
  */
+#include "jread.h"
 #include "metrics.h"
 #include "plots.h"
 #include "plots_csv.h"
-#include "plots_json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,8 @@ static int failures;
     } while (0)
 
 static const char *fixture;
+/* tests/json/fixtures: files Google Benchmark really wrote (the bench cases). */
+static const char *json_fixtures;
 static char workdir[512];
 
 static const char *const traces[] = {"binary-bal", "realloc-bal"};
@@ -456,6 +459,103 @@ static void case_no_summary(void)
     free(page);
 }
 
+/* The figures the page must show for benchmark NAME of FILE: its median
+ * aggregate's real and CPU time in ns (the replay benchmarks write ms) and
+ * its util counter, read from the file here, apart from the loader's
+ * choice. 0, or -1 when absent. */
+static int median_of(const char *file, const char *name, double *real, double *cpu,
+                     double *util)
+{
+    char err[512];
+    json_object *j = fb_jread_file(file, err, sizeof err);
+    json_object *arr = fb_jread_get(j, "benchmarks");
+    int rc = -1;
+    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+        json_object *e = json_object_array_get_idx(arr, i);
+        const char *run = fb_jread_str(e, "run_name"), *agg = fb_jread_str(e, "aggregate_name");
+        if (run && agg && strcmp(run, name) == 0 && strcmp(agg, "median") == 0 &&
+            fb_jread_num(e, "real_time", real) == 0 && fb_jread_num(e, "cpu_time", cpu) == 0) {
+            if (fb_jread_num(e, "util", util) < 0)
+                *util = -1;
+            const char *unit = fb_jread_str(e, "time_unit");
+            double ns = !unit || !strcmp(unit, "ns") ? 1
+                        : !strcmp(unit, "us")            ? 1e3
+                        : !strcmp(unit, "ms")            ? 1e6
+                                                         : -1;
+            *real *= ns;
+            *cpu *= ns;
+            rc = ns > 0 ? 0 : -1;
+        }
+    }
+    json_object_put(j);
+    return rc;
+}
+
+/* The page's row for benchmark NAME shows the median of FILE's repetitions. */
+static void check_bench_row(const char *page, const char *file, const char *name)
+{
+    double real, cpu, util;
+    CHECK(median_of(file, name, &real, &cpu, &util) == 0, "%s: no median of %s", file, name);
+    const char *row = page ? strstr(page, pathf("<tr><td>%s</td>", name)) : NULL;
+    CHECK(row != NULL, "no row for %s on the page", name);
+    if (!row)
+        return;
+    const char *end = strstr(row, "</tr>");
+    char *want = strdup(pathf("<td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>", real, cpu));
+    const char *at = want ? strstr(row, want) : NULL;
+    CHECK(at && at < end, "%s: want the median %s in: %.300s", name, want ? want : "", row);
+    if (util >= 0) {
+        const char *u = pathf("%.1f%%", 100 * util);
+        at = strstr(row, u);
+        CHECK(at && at < end, "%s: want util %s in: %.300s", name, u, row);
+    }
+    free(want);
+}
+
+/* bench.json as fitbench-bench really writes it with repetitions: the page
+ * shows the median aggregate of each benchmark, iterations folded in. */
+static void case_bench_real(void)
+{
+    static const char *const files[] = {"gbench_pair_reps.json", "gbench_replay_reps.json"};
+    static const char *const names[][2] = {{"BM_pair/first/16", "BM_pair/first/4096"},
+                                           {"BM_replay/small/tlsf", "BM_replay/small/bump"}};
+    for (size_t k = 0; k < 2; k++) {
+        const char *src = strdup(pathf("%s/%s", json_fixtures, files[k]));
+        CHECK(src && copy_file(src, pathf("%s/bench.json", workdir)) == 0, "copy %s", files[k]);
+        int rc = run(cmd_report, "report", "--no-png", workdir, NULL);
+        CHECK(rc == 0, "report with %s returned %d:\n%s", files[k], rc, captured);
+        CHECK(!strstr(captured, "bench.json"), "a warning about %s: %s", files[k], captured);
+        char *page = slurp(pathf("%s/report.html", workdir), NULL);
+        for (size_t i = 0; i < 2; i++)
+            check_bench_row(page, src, names[k][i]);
+        /* One row per benchmark: aggregates are folded, not listed. */
+        CHECK(page && !strstr(page, "_median</td>") && !strstr(page, "_mean</td>"),
+              "aggregates listed as benchmarks");
+        free(page);
+        free((char *)src);
+    }
+}
+
+/* NaN and Infinity, as Google Benchmark writes them, in bench.json: the
+ * file is read, the entry without a finite time is left out with a
+ * warning, and nothing non-finite reaches the page. */
+static void case_bench_nonfinite(void)
+{
+    char *src = strdup(pathf("%s/gbench_pair_nonfinite.json", json_fixtures));
+    CHECK(src && copy_file(src, pathf("%s/bench.json", workdir)) == 0, "copy");
+    int rc = run(cmd_report, "report", "--no-png", workdir, NULL);
+    CHECK(rc == 0, "report returned %d:\n%s", rc, captured);
+    CHECK(strstr(captured, "1 benchmark entry without name or times, left out"),
+          "no warning about the NaN entry: %s", captured);
+    CHECK(!strstr(captured, "could not be read"), "bench.json refused: %s", captured);
+    char *page = slurp(pathf("%s/report.html", workdir), NULL);
+    check_bench_row(page, src, "BM_pair/first/16");
+    CHECK(page && !strstr(page, ">nan") && !strstr(page, ">inf") && !strstr(page, ">-inf"),
+          "a non-finite figure on the page");
+    free(page);
+    free(src);
+}
+
 static void case_missing(void)
 {
     int rc = run(cmd_report, "report", "/nonexistent/fitbench-results", NULL);
@@ -665,68 +765,14 @@ static void case_csv(void)
     CHECK(plots_parse_f64("", &d) < 0 && plots_parse_f64("1e", &d) < 0, "f64 accepts junk");
 }
 
-static void case_json(void)
-{
-    static const char text[] =
-        "{\"a\": [1, -2.5e3, true, false, null], \"s\": \"q\\\"\\u00e9\\ud83d\\ude00\\n\","
-        " \"o\": {\"k\": \"v\"}, \"n\": NaN, \"a\": 7}";
-    char err[256];
-    plots_json *j = plots_json_parse("t.json", text, sizeof text - 1, err, sizeof err);
-    CHECK(j != NULL, "parse failed: %s", err);
-    if (j) {
-        double v = 0;
-        CHECK(plots_json_num(j, "a", &v) == 0 && v == 7, "the last of a repeated key wins");
-        const plots_json *arr = j->items[0];
-        CHECK(arr->type == PLOTS_JARR && arr->n == 5 && arr->items[1]->num == -2500 &&
-                  arr->items[2]->boolean == 1 && arr->items[4]->type == PLOTS_JNULL,
-              "array content");
-        const char *s = plots_json_str(j, "s");
-        CHECK(s && strcmp(s, "q\"\xC3\xA9\xF0\x9F\x98\x80\n") == 0, "string escapes: %s",
-              s ? s : "(null)");
-        CHECK(plots_json_str(plots_json_get(j, "o"), "k") &&
-                  strcmp(plots_json_str(plots_json_get(j, "o"), "k"), "v") == 0,
-              "nested object");
-        CHECK(plots_json_num(j, "n", &v) < 0, "NaN read as a usable number");
-        plots_json_free(j);
-    }
-    static const struct {
-        const char *text, *msg;
-    } bad[] = {
-        {"{\"a\": 1,}", "t.json:1:9: expected a quoted key"},
-        {"[1 2]", "t.json:1:4: expected ',' or ']'"},
-        {"\"abc", "t.json:1:5: string never closes"},
-        {"\"\\u0000\"", "t.json:1:8: \\u0000 is not accepted in strings"},
-        {"\"\\ud800x\"", "t.json:1:8: high surrogate without its low half"},
-        {"01", "t.json:1:2: text after the JSON value"},
-        {"{\"a\"\n 1}", "t.json:2:2: expected ':' after a key"},
-        {"", "t.json:1:1: unexpected end of the text"},
-        {"[1.]", "t.json:1:4: digit expected after '.'"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        j = plots_json_parse("t.json", bad[i].text, strlen(bad[i].text), err, sizeof err);
-        CHECK(!j && strcmp(err, bad[i].msg) == 0, "bad %zu: \"%s\", want \"%s\"", i,
-              j ? "(parsed)" : err, bad[i].msg);
-        plots_json_free(j);
-    }
-    /* Deep nesting is refused, not recursed into. */
-    size_t deep = 100000;
-    char *d = malloc(deep);
-    if (d) {
-        memset(d, '[', deep);
-        j = plots_json_parse("t.json", d, deep, err, sizeof err);
-        CHECK(!j && strstr(err, "nested deeper"), "deep nesting: %s", j ? "(parsed)" : err);
-        plots_json_free(j);
-        free(d);
-    }
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: plots_test CASE FIXTURE_DIR\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: plots_test CASE FIXTURE_DIR [JSON_FIXTURES_DIR]\n");
         return 2;
     }
     fixture = argv[2];
+    json_fixtures = argc == 4 ? argv[3] : ".";
     static const struct {
         const char *name;
         void (*fn)(void);
@@ -738,7 +784,7 @@ int main(int argc, char **argv)
         {"missing", case_missing, 0}, {"bad_results", case_bad_results, 0},
         {"bad_aux", case_bad_aux, 1}, {"no_gnuplot", case_no_gnuplot, 0},
         {"usage", case_usage, 0},     {"csv", case_csv, 0},
-        {"json", case_json, 0},
+        {"bench_real", case_bench_real, 1}, {"bench_nonfinite", case_bench_nonfinite, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(cases[i].name, argv[1]) != 0)

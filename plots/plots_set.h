@@ -1,29 +1,37 @@
 /*
- * plots_int.h: what the plots module knows about a results folder, shared
- * by its files (not part of the public interface, which is plots.h).
+ * plots_set.h: what the plots module knows about a results folder, the
+ * types every file of plots/ shares, and set.c, which keeps them (not
+ * part of the public interface, which is plots.h).
  *
- * Data flow inside the module:
+ * Data flow inside the module (each stage includes only the headers of
+ * the stages below it, so imports run one way):
  *
- *   DIR: CSV and JSON --load.c--> plots_set --charts*.c--> DIR/plots/data: .dat
- *                                    |                      + gnuplot (gnuplot.c)
- *                                    |                      --> DIR/plots: .svg, .png
- *                                    +--report.c--> DIR/report.html
+ *   plots.c   options, then the three stages in turn:
+ *   load*.c   (plots_load.h)   DIR's CSV and JSON --> a plots_set
+ *   draw.c    (plots_draw.h)   the set --> charts_*.c (plots_charts.h)
+ *                --> chartkit.c, bars.c (plots_chartkit.h): DIR/plots/data/
+ *                --> gnuplot.c (plots_gp.h): DIR/plots/, SVG and PNG
+ *   report.c  (plots_report.h) the set --> DIR/report.html
+ *   set.c     (this header)    under all of them
  *
  * A plots_set holds the rows of results.csv, the allocators (from
- * summary.csv, or computed from the rows when summary.csv is absent), the
- * traces, meta.json and bench.json trees, the list of charts with what
- * became of each, and the warnings the page repeats. Traces and allocators
- * keep the order in which the run wrote them, so every chart and table
- * shows them the same way and each allocator keeps one colour throughout.
+ * summary.csv, or computed from the rows when summary.csv lacks them),
+ * the traces, meta.json's object and one result per benchmark of
+ * bench.json, the list of charts with what became of each, and the
+ * warnings the page repeats. Traces are sorted by name; allocators keep
+ * summary.csv's order, those it lacks follow in `fitbench list` order, so
+ * every chart and table shows them the same way and each allocator keeps
+ * one colour throughout.
  */
-#ifndef PLOTS_INT_H
-#define PLOTS_INT_H
+#ifndef PLOTS_SET_H
+#define PLOTS_SET_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jread.h"
 #include "metrics.h"
-#include "plots_json.h"
+#include "summary.h"
 
 /* One row of results.csv. The numeric fields come from harness/replay/metrics.h,
  * so a metric added there is read here with no change; strings are owned
@@ -41,18 +49,21 @@ typedef struct plots_row {
 } plots_row;
 #undef PLOTS_ROW_FIELD
 
+/* One allocator: the columns of summary.csv, from harness/output/summary.h as the
+ * rows' come from metrics.h (allocator is its name, group "" when unknown,
+ * perf_index NaN when unknown), read from summary.csv or computed from the
+ * rows by summary.h's formulas. */
+#define PLOTS_SUM_STR(name) char *name;
+#define PLOTS_SUM_U64(name) uint64_t name;
+#define PLOTS_SUM_F64(name) double name;
+#define PLOTS_SUM_OPT(name) double name;
+#define PLOTS_SUM_FIELD(name, type, fmt, desc) PLOTS_SUM_##type(name)
 typedef struct plots_alloc {
-    char *name;
-    char *group;       /* fit, seed, system, baseline, or "" when unknown */
-    int in_summary;    /* the figures below come from summary.csv */
-    uint64_t traces;   /* traces it ran */
-    uint64_t ok;       /* ... of which status ok */
-    double mean_util;  /* fraction */
-    double kops;       /* op-weighted, Kops/s */
-    double perf_index; /* 0..100 */
-    int has_perf;      /* perf_index is known (libc ran) */
-    size_t color;      /* index into the palette, stable across charts */
+    FB_SUMMARY_COLUMNS(PLOTS_SUM_FIELD)
+    int in_summary; /* the figures come from summary.csv */
+    size_t color;   /* index into the palette, stable across charts */
 } plots_alloc;
+#undef PLOTS_SUM_FIELD
 
 typedef struct plots_trace {
     char *name;
@@ -109,7 +120,7 @@ typedef struct plots_set {
     long *cell; /* [ti * nallocs + ai]: row index, or -1 */
     int summary_file; /* allocators' figures came from summary.csv */
 
-    plots_json *meta;   /* NULL when meta.json is absent or unreadable */
+    json_object *meta;  /* meta.json's object; NULL when absent or unreadable */
     plots_bench *bench; /* NULL when bench.json is absent or unreadable */
     size_t nbench;
     int bench_present;  /* bench.json exists (even if unreadable) */
@@ -132,32 +143,34 @@ typedef struct plots_opts {
     int progress;        /* print progress lines on stderr */
 } plots_opts;
 
-/* load.c */
-/* Reads the folder. 0, or 2 after printing why (bad input), or 1 (system
- * failure such as out of memory). */
-int plots_load(plots_set *s, const char *dir, const char *prog);
+/* --- set.c: building, querying and freeing the set ---------------------- */
+
+/* The allocator named NAME, added (with its group, when fitbench knows the
+ * name) when absent: its index, or -1 out of memory. */
+long plots_alloc_add(plots_set *s, const char *name);
+/* The index of an allocator or a trace by name, or -1. */
+long plots_alloc_find(const plots_set *s, const char *name);
+long plots_trace_find(const plots_set *s, const char *name);
+long plots_trace_add(plots_set *s, const char *name);
+/* Where NAME stands in `fitbench list` order; names it does not know go
+ * last (the same rank for all). */
+size_t plots_alloc_rank(const char *name);
+const plots_row *plots_cell(const plots_set *s, size_t ti, size_t ai);
+/* DIR/SUB/<trace>__<alloc>.csv when the file exists, else NULL (malloc'd). */
+char *plots_cell_file(const plots_set *s, const char *sub, size_t ti, size_t ai);
+/* The colour of palette entry I ("#rrggbb"); allocators use their color. */
+const char *plots_color(size_t i);
+/* Frees a row's strings (not the row). */
+void plots_row_free(plots_row *r);
 void plots_set_free(plots_set *s);
+
 /* Records a warning and prints it on stderr. */
 void plots_warn(plots_set *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Prints an error on stderr, prefixed with the command. */
 void plots_error(const plots_set *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-const plots_row *plots_cell(const plots_set *s, size_t ti, size_t ai);
-/* load_bench.c: reads bench.json when present; 1 only out of memory. */
-int plots_load_bench(plots_set *s);
-/* DIR/SUB/<trace>__<alloc>.csv when the file exists, else NULL (malloc'd). */
-char *plots_cell_file(const plots_set *s, const char *sub, size_t ti, size_t ai);
 /* A malloc'd printf. NULL only when out of memory. */
 char *plots_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* charts.c / charts_data.c */
-/* Draws every chart; 0 when all went well, 1 when some failed, 2 for bad
- * options (an unknown --heapmap cell). */
-int plots_draw(plots_set *s, const plots_opts *o);
-const char *plots_color(size_t i);
-
-/* report.c */
-int plots_report_write(plots_set *s);
 
 #endif

@@ -1,0 +1,70 @@
+/*
+ * summary.h: the per-allocator summary of a run, the one place for its
+ * formulas and its columns. output.c writes it to summary.csv at the end
+ * of `fitbench run`; plots/ reads that file and computes the same figures
+ * from results.csv for the allocators it lacks (an interrupted run).
+ *
+ * Over the traces an allocator ran with status ok:
+ *   mean_util  = the mean of util (the classic definition, per trace)
+ *   kops       = total ops / total median replay seconds / 1000: the
+ *                throughput weighted by ops, as the classic driver totals it
+ *   perf_index = 100 * (0.6 * mean_util + 0.4 * min(1, kops / kops_libc)),
+ *                the classic index, with kops_libc measured by the same run
+ *                (FB_SUMMARY_REFERENCE); unknown without it or without an
+ *                ok trace (NaN here, an empty field in summary.csv).
+ */
+#ifndef FB_SUMMARY_H
+#define FB_SUMMARY_H
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* The allocator every perf index is measured against. */
+#define FB_SUMMARY_REFERENCE "libc"
+
+/* The columns of summary.csv, in order: X(name, type, fmt, description),
+ * type one of STR (text), U64, F64, OPT (a double that may be unknown). */
+#define FB_SUMMARY_COLUMNS(X)                                                          \
+    X(allocator, STR, "%s", "allocator name")                                          \
+    X(group, STR, "%s", "fit, seed, system, baseline, or empty when unknown")          \
+    X(traces, U64, "%" PRIu64, "traces it ran")                                        \
+    X(ok, U64, "%" PRIu64, "... of which with status ok")                              \
+    X(mean_util, F64, "%.4f", "mean utilization over the ok traces, a fraction")       \
+    X(kops, F64, "%.1f", "op-weighted throughput over the ok traces, Kops/s")          \
+    X(perf_index, OPT, "%.1f", "classic perf index against libc of the same run, 0..100")
+
+#define FB_SUMMARY_FIELD_STR(name) const char *name;
+#define FB_SUMMARY_FIELD_U64(name) uint64_t name;
+#define FB_SUMMARY_FIELD_F64(name) double name;
+#define FB_SUMMARY_FIELD_OPT(name) double name;
+#define FB_SUMMARY_FIELD(name, type, fmt, desc) FB_SUMMARY_FIELD_##type(name)
+/* One line of summary.csv. */
+typedef struct fb_summary_row {
+    FB_SUMMARY_COLUMNS(FB_SUMMARY_FIELD)
+} fb_summary_row;
+#undef FB_SUMMARY_FIELD
+
+/* What the formulas need from one allocator's rows, added up. */
+typedef struct fb_summary_acc {
+    uint64_t traces, ok;
+    double util_sum, ops, secs;
+} fb_summary_acc;
+
+/* Adds one row of results.csv: its status is ok or not, and its util, ops
+ * and replay_s (read only when ok). */
+void fb_summary_add(fb_summary_acc *a, int ok, double util, uint64_t ops, double replay_s);
+/* mean_util and kops; 0 when no trace ran ok. */
+double fb_summary_mean_util(const fb_summary_acc *a);
+double fb_summary_kops(const fb_summary_acc *a);
+/* The perf index of an allocator with these figures; NaN when it has no ok
+ * trace or when libc_kops is not a positive figure (libc did not run). */
+double fb_summary_perf_index(uint64_t ok, double mean_util, double kops, double libc_kops);
+/* Fills traces, ok, mean_util, kops and perf_index of R from A. */
+void fb_summary_fill(fb_summary_row *r, const fb_summary_acc *a, double libc_kops);
+
+/* summary.csv's header line and one row, each with its newline. */
+void fb_summary_csv_header(FILE *out);
+void fb_summary_csv_row(FILE *out, const fb_summary_row *r);
+
+#endif
