@@ -13,6 +13,7 @@
 #include "tcheck.h"
 #include "trace.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -312,6 +313,44 @@ static void child_breakage(void) {
     free(txt);
 }
 
+/* ------------------------------------------------ heaps that fail */
+
+static void *c_fail(const fb_alloc_hint *hint) {
+    (void)hint;
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* Every pass whose heap cannot be created fails the cell with `error` and
+ * says which pass: never `ok` with figures of zero. */
+static void no_heap(void) {
+    trace t;
+    trace_error err;
+    CHECK(trace_parse("small.rep", small_trace, sizeof small_trace - 1, &t, &err, NULL) == 0,
+          "small trace: %s", err.msg);
+    fb_allocator a = *fb_allocator_find("tlsf");
+    a.create = c_fail;
+    static const struct {
+        unsigned pass;
+        const char *name;
+    } passes[] = {{FB_PASS_SPACE, "space"},
+                  {FB_PASS_CHECK, "correctness"},
+                  {FB_PASS_TIME, "throughput"},
+                  {FB_PASS_LATENCY, "latency"}};
+    for (size_t i = 0; i < sizeof passes / sizeof passes[0]; i++) {
+        fb_replay_opts o;
+        quick(&o);
+        o.passes = passes[i].pass;
+        fb_row row;
+        memset(&row, 0, sizeof row);
+        int rc = fb_replay_cell(&t, &a, &o, &row);
+        CHECK(rc == 1 && !strcmp(row.status, "error") && strstr(row.detail, passes[i].name) &&
+                  strstr(row.detail, "cannot create a heap"),
+              "%s pass with no heap: rc %d, %s \"%s\"", passes[i].name, rc, row.status, row.detail);
+    }
+    trace_free(&t);
+}
+
 /* ------------------------------------------------ warm repetitions */
 
 /* A random-bal-like trace: 2400 blocks of 16 B to 8 KiB allocated and
@@ -398,6 +437,7 @@ int main(int argc, char **argv) {
     known_answers();
     in_process_breakage();
     child_breakage();
+    no_heap();
     warm_faults();
     TCHECK_EXIT("harness_unit");
 }
