@@ -25,6 +25,8 @@ extern "C" {
 
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+/* `fitbench tables DIR KIND`: the folder's figures as Markdown (tables.c). */
+int cmd_tables(int argc, char **argv);
 
 #ifdef __cplusplus
 }
