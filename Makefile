@@ -21,7 +21,7 @@ RUN_ARGS   ?=
 BENCH_ARGS ?=
 PROGRAMS_ARGS ?=
 
-.PHONY: all build deps test sanitize report bench programs suite clean
+.PHONY: all build deps test sanitize report bench programs numbers suite clean
 
 all: build
 
@@ -82,6 +82,14 @@ programs: deps
 	$(MAKE) build
 	$(FITBENCH) programs -o $(RESULTS) $(PROGRAMS_ARGS); rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	@if [ -f $(RESULTS)/results.csv ]; then $(FITBENCH) report $(RESULTS); fi
+
+# Every figure of the README's measured sections, from a fresh run, with
+# the date, machine and commit (plots/numbers.sh says how; NUMBERS="trim
+# preload" runs some sections only). About an hour on 2 cores.
+NUMBERS ?=
+numbers: deps
+	$(MAKE) build
+	BUILD=$(BUILD) bash plots/numbers.sh $(NUMBERS)
 
 # Re-records and regenerates the bundled suite in traces/ (the programs it
 # records come from these Debian packages).
