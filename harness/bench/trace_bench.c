@@ -134,7 +134,7 @@ static int bench_fscanf_load(const char *path, trace_op **out, size_t *nout)
         }
         ops[i].size = c == 'f' ? 0 : size;
         ops[i].id = id;
-        ops[i].kind = (uint8_t)c;
+        ops[i].kind = TRACE_KIND_OF(c);
     }
     fclose(f);
     *out = ops;

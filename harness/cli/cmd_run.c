@@ -34,13 +34,18 @@ const char *fb_default_traces(void) {
     return env && *env ? env : FB_TRACES_DIR;
 }
 
-/* --max-rss's default: half the machine's memory, at most 4 GiB (no
- * trace of the suite needs a tenth of that; an allocator that runs away
- * must not take the machine with it). */
-static uint64_t default_max_rss_mib(void) {
+/* --max-rss's default follows the trace and the machine: 4 GiB, or more
+ * for a trace that needs it (its op array, which the cell maps, plus 16
+ * times its peak live payload, room for any sane allocator's footprint),
+ * but never more than three quarters of the machine's memory, so that an
+ * allocator that runs away cannot take the machine with it. In MiB. */
+static uint64_t default_max_rss_mib(uint64_t num_ops, uint64_t peak_payload) {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    uint64_t half = pages > 0 && page > 0 ? (uint64_t)pages / 2 * (uint64_t)page >> 20 : 4096;
-    return half < 4096 ? half : 4096;
+    uint64_t machine = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page >> 20 : 8192;
+    uint64_t cap = machine / 4 * 3;
+    uint64_t need = (num_ops * sizeof(trace_op) + 16 * peak_payload) >> 20;
+    uint64_t want = need > 4096 ? need : 4096;
+    return want < cap ? want : cap;
 }
 
 static void usage_run(FILE *out) {
@@ -62,7 +67,9 @@ static void usage_run(FILE *out) {
             "  --timeout S      seconds a cell may take before it is killed (default 120);\n"
             "                   a cell cut short keeps the figures of its finished passes\n"
             "  --max-rss MIB    resident memory a cell may reach before it is killed as\n"
-            "                   `oom` (default: half the machine's memory, at most 4096)\n"
+            "                   `oom` (default: 4096, or the trace's op array plus 16 times\n"
+            "                   its peak payload when that is more, at most 3/4 of the\n"
+            "                   machine's memory)\n"
             "  --check-every N  run the allocator's heap check every N ops (default: 64\n"
             "                   times per trace)\n"
             "  -q               no progress line, no tables\n"
@@ -84,7 +91,7 @@ typedef struct run_opts {
     const char *alist, *outdir;
     fb_replay_opts replay;
     double timeout;
-    uint64_t max_rss_mib;
+    uint64_t max_rss_mib; /* 0: the default for each trace */
     int quiet;
 } run_opts;
 
@@ -99,7 +106,7 @@ static int parse_options(int argc, char **argv, run_opts *o) {
     o->outdir = "results";
     fb_replay_defaults(&o->replay);
     o->timeout = 120;
-    o->max_rss_mib = default_max_rss_mib();
+    o->max_rss_mib = 0;
     o->quiet = 0;
     uint64_t v;
     int c;
@@ -144,6 +151,7 @@ static int parse_options(int argc, char **argv, run_opts *o) {
 typedef struct run_trace {
     char *name;
     int fd;
+    uint64_t num_ops, peak_payload;
 } run_trace;
 
 /* Reads every trace once, before any cell: a bad file stops the run
@@ -177,6 +185,8 @@ static run_trace *read_traces(int argc, char **argv, int first, int quiet, size_
             bad = 1;
         }
         ts[i].name = strdup(t.name);
+        ts[i].num_ops = t.num_ops;
+        ts[i].peak_payload = t.peak_payload;
         trace_free(&t);
     }
     *n = paths.n;
@@ -234,8 +244,11 @@ int cmd_run(int argc, char **argv) {
             if (progress)
                 fprintf(stderr, "\r\033[K[%zu/%zu] %s x %s", done + 1, total, traces[i].name,
                         sel[k]->name);
+            uint64_t rss_mib = o.max_rss_mib ? o.max_rss_mib
+                                             : default_max_rss_mib(traces[i].num_ops,
+                                                                   traces[i].peak_payload);
             fb_cell_spec spec = {traces[i].fd, traces[i].name, sel[k], &o.replay, o.timeout,
-                                 o.max_rss_mib * 1024};
+                                 rss_mib * 1024};
             fb_row row;
             int r = fb_cell_run(&spec, &row);
             if (r < 0)

@@ -40,9 +40,10 @@ void fb_fail(fb_row *row, const char *status, const char *fmt, ...) {
 
 const char *fb_op_text(const trace_op *op, char *buf, size_t len) {
     if (op->kind == TRACE_FREE)
-        snprintf(buf, len, "f %" PRIu32, op->id);
+        snprintf(buf, len, "f %" PRIu32, (uint32_t)op->id);
     else
-        snprintf(buf, len, "%c %" PRIu32 " %" PRIu64, op->kind, op->id, op->size);
+        snprintf(buf, len, "%c %" PRIu32 " %" PRIu64, trace_kind_letter(op->kind), (uint32_t)op->id,
+                 op->size);
     return buf;
 }
 

@@ -311,7 +311,7 @@ int trace_parse_line(trace_scan *s, const char **pp, uint64_t line, size_t n,
     *pp = p < end ? p + 1 : p;
     op->size = size;
     op->id = (uint32_t)id;
-    op->kind = (uint8_t)c;
+    op->kind = TRACE_KIND_OF(c);
     return TRACE_LINE_OP;
 }
 

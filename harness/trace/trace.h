@@ -38,10 +38,17 @@
 extern "C" {
 #endif
 
-enum trace_kind { TRACE_ALLOC = 'a', TRACE_REALLOC = 'r', TRACE_FREE = 'f' };
+/* An op's kind is bits 1 and 2 of its letter (a 0, r 1, f 3): the loader
+ * turns a letter into a kind with one shift, and a kind fits the two bits
+ * that let an op take 12 bytes. */
+enum trace_kind { TRACE_ALLOC = 0, TRACE_REALLOC = 1, TRACE_FREE = 3 };
+#define TRACE_KIND_OF(letter) (((unsigned)(letter) >> 1) & 3)
+/* The letter of a kind, for messages and for writing traces. */
+static inline char trace_kind_letter(unsigned kind) { return "ar?f"[kind & 3]; }
 
-/* The id of `f -1`, the historical spelling of free(NULL). */
-#define TRACE_NO_ID UINT32_MAX
+/* The id of `f -1`, the historical spelling of free(NULL): the largest
+ * value of an op's 30-bit id field, above any TRACE_MAX_IDS id. */
+#define TRACE_NO_ID (((uint32_t)1 << 30) - 1)
 
 /* Limits that keep a hostile header from turning into a huge allocation.
  * The replay engine holds a pointer per id, so 2^26 ids is already 512 MiB
@@ -53,12 +60,18 @@ enum trace_kind { TRACE_ALLOC = 'a', TRACE_REALLOC = 'r', TRACE_FREE = 'f' };
 #define TRACE_MAX_OPS  ((size_t)UINT32_MAX)
 #define TRACE_MAX_TEXT ((size_t)1 << 32) /* bytes of text, after gunzip */
 
-typedef struct trace_op {
-    uint64_t size; /* a, r: bytes asked for; f: payload freed */
-    uint32_t id;   /* 0 .. num_ids-1, or TRACE_NO_ID for free(NULL) */
-    uint8_t kind;  /* enum trace_kind */
+/* One op in 12 bytes: the op array is most of what the harness holds per
+ * op (in the parent while loading, in every cell's mapping of it), so it
+ * decides how large a trace a machine can run. */
+typedef struct __attribute__((packed, aligned(4))) trace_op {
+    uint64_t size;     /* a, r: bytes asked for; f: payload freed */
+    uint32_t id : 30;  /* 0 .. num_ids-1, or TRACE_NO_ID for free(NULL) */
+    uint32_t kind : 2; /* enum trace_kind */
 } trace_op;
-_Static_assert(sizeof(trace_op) == 16, "trace_op must stay 16 bytes");
+_Static_assert(sizeof(trace_op) == 12, "trace_op must stay 12 bytes");
+_Static_assert(TRACE_KIND_OF('a') == TRACE_ALLOC && TRACE_KIND_OF('r') == TRACE_REALLOC &&
+                   TRACE_KIND_OF('f') == TRACE_FREE,
+               "kinds are the letters' bits 1 and 2");
 
 /* Which driver wrote the header. Fields 2 and 3 are always num_ids and
  * num_ops; fields 1 and 4 mean:

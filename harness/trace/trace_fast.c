@@ -221,7 +221,7 @@ static inline int trace_fast_line(const char *s, const char *e,
     ok &= (id_bits != 0) & (id < num_ids);
     op->size = is_f ? 0 : size;
     op->id = (uint32_t)id;
-    op->kind = (uint8_t)start;
+    op->kind = TRACE_KIND_OF(start);
     return ok;
 }
 

@@ -271,18 +271,14 @@ static int trace_want_worker(size_t bytes)
 /* Checks                                                              */
 
 /* Op kind and id state combinations that the block check leaves to
- * trace_check_op, by bit (kind index * 4 + state), the kind index being
- * bits 1-2 of the letter (a 0, r 1, f 3): an `a` of a live id, an `r` of
+ * trace_check_op, by bit (kind * 4 + state), the kind being bits 1-2 of
+ * the letter (a 0, r 1, f 3, trace.h): an `a` of a live id, an `r` of
  * a freed id, an `f` of an id not live (errors), and an `r` of an id
  * never allocated (a quirk). */
-#define TRACE_KIND_INDEX(c) (((unsigned)(c) >> 1) & 3)
 #define TRACE_RARE                                                         \
     (1u << (0 * 4 + TRACE_ID_LIVE) | 1u << (1 * 4 + TRACE_ID_NEVER) |      \
      1u << (1 * 4 + TRACE_ID_FREED) | 1u << (3 * 4 + TRACE_ID_NEVER) |     \
      1u << (3 * 4 + TRACE_ID_FREED))
-_Static_assert(TRACE_KIND_INDEX('a') == 0 && TRACE_KIND_INDEX('r') == 1 &&
-                   TRACE_KIND_INDEX('f') == 3,
-               "kind index of a, r, f");
 
 /* The figures a block check keeps in registers, added to s->y. */
 typedef struct trace_run {
@@ -336,7 +332,7 @@ static int trace_check_block(trace_scan *s, trace_op *ops, size_t k,
             __builtin_prefetch(&ops[i + TRACE_OPS_AHEAD], 1);
         trace_op *op = &ops[i];
         trace_idinfo *d = &ids[op->id];
-        unsigned kind = TRACE_KIND_INDEX(op->kind);
+        unsigned kind = op->kind;
         if (__builtin_expect(
                 (TRACE_RARE >> (kind * 4 + TRACE_ID_STATE(d))) & 1, 0)) {
             trace_run_flush(s, &r);

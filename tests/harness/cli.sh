@@ -136,5 +136,21 @@ n=$(($(wc -l <"$tmp/r3/results.csv") - 1))
 python3 -c "import json,sys; r=json.load(open('$tmp/r3/results.json')); sys.exit(0 if len(r)==$n else 1)" && ok ||
     bad "results.json of an interrupted run must be valid with the same $n rows"
 
+# What the harness holds per op: a cell of a 1.5 M-op trace against one of
+# a few ops, minus the heap's footprint, must stay under 16 bytes an op
+# (the op array is the cell's only per-op table). Small blocks keep the
+# heap, and the tables the checker keeps per heap byte, small.
+"$fb" gen random --dist uniform --min 16 --max 64 --seed 3 --ops 1500000 -o "$tmp/mem.rep" >/dev/null 2>&1
+"$fb" run -q -a tlsf -r 1 --min-time 0 -o "$tmp/mem" "$tmp/mem.rep" "$tmp/small.rep" >/dev/null 2>&1
+python3 - "$tmp/mem/results.csv" <<'PY' && ok || bad "the harness holds 16 bytes or more per op"
+import csv, sys
+rows = {r["trace"]: r for r in csv.DictReader(open(sys.argv[1]))}
+big, small = rows["mem"], rows["small"]
+extra = (int(big["rss_peak_kb"]) - int(small["rss_peak_kb"])) * 1024 - int(big["heap_peak"])
+per_op = extra / int(big["ops"])
+print(f"harness memory per op: {per_op:.1f} bytes", file=sys.stderr)
+sys.exit(0 if big["status"] == "ok" and per_op < 16 else 1)
+PY
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
             unsigned long long hi = strtoull(argv[i + 3], NULL, 10);
             size_t want = strtoull(argv[i + 4], NULL, 10), got = 0;
             for (size_t k = 0; k < t.num_ops; k++)
-                if (t.ops[k].kind == (uint8_t)kind && t.ops[k].size >= lo &&
+                if (t.ops[k].kind == TRACE_KIND_OF(kind) && t.ops[k].size >= lo &&
                     t.ops[k].size <= hi)
                     got++;
             if (got != want) {

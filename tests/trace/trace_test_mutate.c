@@ -108,7 +108,7 @@ static void tt_check_loaded(const trace *t, const char *what, int round)
                     (op->kind == TRACE_FREE && op->id == TRACE_NO_ID);
         if (!kind_ok || !id_ok) {
             TT_CHECK(0, "%s round %d: op %zu is %c %u", what, round, i,
-                     op->kind, op->id);
+                     trace_kind_letter(op->kind), op->id);
             break;
         }
         if (op->kind != TRACE_FREE && op->size > max)

@@ -268,8 +268,8 @@ static void tt_check_model(const trace *t, const tt_big *b, const char *way)
         const trace_op *x = &t->ops[i], *y = &b->ops[i];
         if (x->kind != y->kind || x->id != y->id || x->size != y->size) {
             TT_CHECK(0, "%s: op %zu (line %llu) is %c %u %llu, want %c %u "
-                     "%llu", way, i, (unsigned long long)b->line[i], x->kind,
-                     x->id, (unsigned long long)x->size, y->kind, y->id,
+                     "%llu", way, i, (unsigned long long)b->line[i], trace_kind_letter(x->kind),
+                     x->id, (unsigned long long)x->size, trace_kind_letter(y->kind), y->id,
                      (unsigned long long)y->size);
             break;
         }
