@@ -8,14 +8,15 @@
  */
 #include "allocators.h"
 #include "cell.h"
+#include "check.h"
 #include "fitalloc.h"
 #include "replay.h"
-#include "tcheck.h"
 #include "trace.h"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -399,5 +400,5 @@ int main(int argc, char **argv) {
     in_process_breakage();
     child_breakage();
     warm_faults();
-    TCHECK_EXIT("harness_unit");
+    return check_finish("harness_unit");
 }
