@@ -5,6 +5,8 @@
  * a rejected free, a crash and a hang. Crash and hang go through the real
  * cell machinery (a child process with a time limit): this binary is its
  * own cell child, through fb_cell_main_with.
+ *   harness_unit unit    known answers, in-process breakage, warm repetitions
+ *   harness_unit cells   breakage in child processes (ctest harness.cells)
  */
 #include "allocators.h"
 #include "cell.h"
@@ -396,9 +398,16 @@ static void warm_faults(void) {
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "__cell"))
         return fb_cell_main_with(argc - 1, argv + 1, test_find);
-    known_answers();
-    in_process_breakage();
-    child_breakage();
-    warm_faults();
-    return check_finish("harness_unit");
+    const char *part = argc == 2 ? argv[1] : "";
+    if (!strcmp(part, "unit")) {
+        known_answers();
+        in_process_breakage();
+        warm_faults();
+    } else if (!strcmp(part, "cells")) {
+        child_breakage();
+    } else {
+        fprintf(stderr, "usage: harness_unit unit|cells\n");
+        return 2;
+    }
+    return check_finish("harness_unit %s", part);
 }

@@ -71,5 +71,6 @@ void tt_case_samples(void);
 void tt_case_mutate(void);
 void tt_case_split(void);
 void tt_case_split_errors(void);
+void tt_case_split_boundaries(void);
 
 #endif /* FB_TRACE_TEST_H */

@@ -147,6 +147,7 @@ static const struct {
     {"classic", tt_case_classic},     {"samples", tt_case_samples},
     {"mutate", tt_case_mutate},       {"split", tt_case_split},
     {"split_errors", tt_case_split_errors},
+    {"split_boundaries", tt_case_split_boundaries},
 };
 
 int main(int argc, char **argv)

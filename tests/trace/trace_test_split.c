@@ -581,21 +581,20 @@ static void tt_errors_at(const tt_big *b, uint64_t line, const char *where)
     }
 }
 
-void tt_case_split_errors(void)
+/* The big trace the error cases spoil, the same for both. */
+static void tt_errors_trace(tt_big *b)
+{
+    const tt_style st = {1, 1, 1, 0, 0, 0};
+    CHECK_STOP(tt_big_make(b, TT_BIG_OPS, &st, 7) == 0 && b->text, "out of memory");
+}
+
+/* The first line of a chunk and the last line of the one before, for the
+ * default chunks and the smaller ones tried: the longest case, so ctest
+ * runs it apart (trace.split_boundaries, label stress). */
+void tt_case_split_boundaries(void)
 {
     tt_big b;
-    const tt_style st = {1, 1, 1, 0, 0, 0};
-    CHECK(tt_big_make(&b, TT_BIG_OPS, &st, 7) == 0, "out of memory");
-    if (!b.text)
-        return;
-
-    /* The head, the tail, the very last op line. */
-    tt_errors_at(&b, b.line[100], "head");
-    tt_errors_at(&b, b.line[b.nops - 100], "tail");
-    tt_errors_at(&b, b.line[b.nops - 1], "last line");
-
-    /* The first line of a chunk and the last line of the one before, for
-     * the default chunks and the smaller ones tried. */
+    tt_errors_trace(&b);
     static const size_t sizes[] = {(size_t)256 << 10, 65536, 4096};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         uint64_t starts[8];
@@ -616,6 +615,18 @@ void tt_case_split_errors(void)
             tt_errors_at(&b, before, where);
         }
     }
+    tt_big_free(&b);
+}
+
+void tt_case_split_errors(void)
+{
+    tt_big b;
+    tt_errors_trace(&b);
+
+    /* The head, the tail, the very last op line. */
+    tt_errors_at(&b, b.line[100], "head");
+    tt_errors_at(&b, b.line[b.nops - 100], "tail");
+    tt_errors_at(&b, b.line[b.nops - 1], "last line");
 
     /* Two errors: the one earlier in the file wins, even when the other
      * sits in a chunk the second thread tokenised long before. */
