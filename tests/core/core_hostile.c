@@ -3,8 +3,8 @@
  * Each bad call gives its documented result, the error callback hears of
  * it, and the heap checker still finds nothing: nothing was corrupted.
  */
+#include "check.h"
 #include "fitalloc.h"
-#include "tcheck.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -151,5 +151,5 @@ int main(void) {
         hostile(fa_policy_name(i));
     checker_catches();
     reset_and_unknown();
-    TCHECK_EXIT("core_hostile");
+    return check_finish("core_hostile");
 }

@@ -9,8 +9,8 @@
  * goes back to a lower hole. Buddy splits a fresh block in halves down to
  * the request and merges them all back on free.
  */
+#include "check.h"
 #include "fitalloc.h"
-#include "tcheck.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -153,5 +153,5 @@ int main(void) {
     expect_hole("tlsf", 1, "500-byte hole");
     next_fit_resumes();
     buddy_textbook();
-    TCHECK_EXIT("core_policy");
+    return check_finish("core_policy");
 }

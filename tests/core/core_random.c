@@ -11,8 +11,8 @@
  * bytes on a move fails here). At the end, freeing everything brings the
  * footprint back to an empty heap's.
  */
+#include "check.h"
 #include "fitalloc.h"
-#include "tcheck.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,16 +76,14 @@ int main(int argc, char **argv) {
     fa_config cfg = {0}; /* trim threshold 0: every whole page goes back */
     cfg.track_requests = 1;
     fa_heap *h = fa_heap_create(pol, &cfg);
-    CHECK(h != NULL, "cannot create heap for policy %s", pol);
-    if (!h)
-        TCHECK_EXIT("core_random");
+    CHECK_STOP(h != NULL, "cannot create heap for policy %s", pol);
     size_t empty = fa_heap_footprint(h);
     slot sl[SLOTS] = {{0}};
     const void *lo, *hi;
     int dist = 0;
-    long errors_before = tcheck_failures;
+    long errors_before = check_failures();
 
-    for (long i = 0; i < ops && tcheck_failures - errors_before < 20; i++) {
+    for (long i = 0; i < ops && check_failures() - errors_before < 20; i++) {
         if (i % 5000 == 0)
             dist = (int)(rnd() % 4);
         slot *s = &sl[rnd() % SLOTS];
@@ -169,5 +167,5 @@ int main(int argc, char **argv) {
           fa_heap_footprint(h), empty);
     fa_heap_destroy(h);
     printf("core_random %s: %ld ops\n", pol, ops);
-    TCHECK_EXIT("core_random");
+    return check_finish("core_random %s seed %s", pol, argv[3]);
 }

@@ -10,24 +10,13 @@
  * order; kcalloc; size limits and exhaustion; bad pointers (including a
  * forged header); corruption seen by dmm_check; walk/stats; reset.
  */
+#include "check.h"
 #include "dmm.h"
 #include "dmm_inspect.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                    \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
 
 static void report(void *ctx, const char *msg) {
     (void)ctx;
@@ -298,10 +287,7 @@ static void test_corruption_walk_reset(void) {
 
 int main(void) {
     pool = dmm_arena_get(POOL);
-    if (!pool) {
-        fprintf(stderr, "cannot map a %d-byte pool\n", POOL);
-        return 1;
-    }
+    CHECK_STOP(pool != NULL, "cannot map a %d-byte pool", POOL);
     test_no_heap();
     test_init();
     test_layout();
@@ -312,10 +298,5 @@ int main(void) {
     test_corruption_walk_reset();
     dmm_heap_release();
     dmm_arena_put(pool, POOL);
-    if (failures) {
-        fprintf(stderr, "%d failures\n", failures);
-        return 1;
-    }
-    printf("dmm API tests passed\n");
-    return 0;
+    return check_finish("test_dmm_api");
 }

@@ -12,24 +12,13 @@
  *            the JSON, while the other benchmark still runs
  *   badflag  an argument the library does not know: exit status 2
  */
+#include "check.h"
 #include "gbench.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            failures++;                                                    \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                  \
-            fputc('\n', stderr);                                           \
-        }                                                                  \
-    } while (0)
 
 /* ------------------------------------------------------ benchmarks */
 
@@ -315,10 +304,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "gbench_test: unknown mode '%s'\n", argv[1]);
         return 2;
     }
-    if (failures) {
-        fprintf(stderr, "gbench_test %s: %d check(s) failed\n", argv[1], failures);
-        return 1;
-    }
-    printf("gbench_test %s: all checks passed\n", argv[1]);
-    return 0;
+    return check_finish("gbench_test %s", argv[1]);
 }

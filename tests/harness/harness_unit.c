@@ -5,18 +5,21 @@
  * a rejected free, a crash and a hang. Crash and hang go through the real
  * cell machinery (a child process with a time limit): this binary is its
  * own cell child, through fb_cell_main_with.
+ *   harness_unit unit    known answers, in-process breakage, warm repetitions
+ *   harness_unit cells   breakage in child processes (ctest harness.cells)
  */
 #include "allocators.h"
 #include "cell.h"
+#include "check.h"
 #include "fitalloc.h"
 #include "replay.h"
-#include "tcheck.h"
 #include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -434,10 +437,17 @@ static void warm_faults(void) {
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "__cell"))
         return fb_cell_main_with(argc - 1, argv + 1, test_find);
-    known_answers();
-    in_process_breakage();
-    child_breakage();
-    no_heap();
-    warm_faults();
-    TCHECK_EXIT("harness_unit");
+    const char *part = argc == 2 ? argv[1] : "";
+    if (!strcmp(part, "unit")) {
+        known_answers();
+        in_process_breakage();
+        no_heap();
+        warm_faults();
+    } else if (!strcmp(part, "cells")) {
+        child_breakage();
+    } else {
+        fprintf(stderr, "usage: harness_unit unit|cells\n");
+        return 2;
+    }
+    return check_finish("harness_unit %s", part);
 }

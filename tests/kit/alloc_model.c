@@ -10,7 +10,7 @@
  * 77: the allocator is not available here.
  */
 #include "allocators.h"
-#include "tk.h"
+#include "check.h"
 #include "tk_model.h"
 
 #include <errno.h>
@@ -29,7 +29,6 @@ static int modelled_group(const fb_allocator *a) {
 }
 
 static int covers(int argc, char **argv) {
-    int bad = 0;
     for (size_t i = 0; i < fb_allocator_count(); i++) {
         const fb_allocator *a = fb_allocator_at(i);
         if (!modelled_group(a))
@@ -37,27 +36,18 @@ static int covers(int argc, char **argv) {
         int listed = 0;
         for (int k = 0; k < argc; k++)
             listed |= strcmp(argv[k], a->name) == 0;
-        if (!listed) {
-            fprintf(stderr, "alloc_model: allocator '%s' (group %s) has no model test\n",
-                    a->name, a->group);
-            bad = 1;
-        }
+        CHECK(listed, "allocator '%s' (group %s) has no model test", a->name, a->group);
     }
     for (int k = 0; k < argc; k++) {
         const fb_allocator *a = fb_allocator_find(argv[k]);
-        if (!a || !modelled_group(a)) {
-            fprintf(stderr, "alloc_model: '%s' is no fit or seed allocator of the table\n",
-                    argv[k]);
-            bad = 1;
-        } else if (!tk_profile_find(a)) {
-            fprintf(stderr, "alloc_model: '%s' has no model profile (tk_profile.c)\n", argv[k]);
-            bad = 1;
-        }
+        int modelled = a && modelled_group(a);
+        CHECK(modelled, "'%s' is no fit or seed allocator of the table", argv[k]);
+        if (modelled)
+            CHECK(tk_profile_find(a) != NULL, "'%s' has no model profile (tk_profile.c)",
+                  argv[k]);
     }
-    if (!bad)
-        printf("alloc_model: %d allocators listed, every fit and seed allocator among them\n",
-               argc);
-    return bad;
+    printf("alloc_model: %d allocators listed\n", argc);
+    return check_finish("alloc_model --covers");
 }
 
 static int parse_seed(const char *s, unsigned *seed) {
@@ -93,17 +83,15 @@ int main(int argc, char **argv) {
                         "covers groups fit and seed\n", a->name, a->group);
         return 2;
     }
-    if (!a->available || !a->available()) {
-        printf("alloc_model: %s is not available here; skipped\n", a->name);
-        return 77;
-    }
-    TK_CHECKF(a->align >= 16 && (a->align & (a->align - 1)) == 0,
-              "%s: align %zu, the harness wants a power of two of at least 16", a->name,
-              a->align);
-    TK_CHECKF(a->check && a->free_stats && a->walk && a->range,
-              "%s: a fit or seed allocator without check/free_stats/walk/range", a->name);
-    if (tk_failures)
-        return tk_finish(a->name);
+    if (!a->available || !a->available())
+        check_skip("alloc_model: %s is not available here", a->name);
+    CHECK(a->align >= 16 && (a->align & (a->align - 1)) == 0,
+          "%s: align %zu, the harness wants a power of two of at least 16", a->name,
+          a->align);
+    CHECK(a->check && a->free_stats && a->walk && a->range,
+          "%s: a fit or seed allocator without check/free_stats/walk/range", a->name);
+    if (check_failures())
+        return check_finish("alloc_model %s", a->name);
 
     tk_model_cfg cfg = tk_model_defaults(seed);
     tk_model_result res = tk_model_run(a, prof, &cfg);
@@ -111,5 +99,5 @@ int main(int argc, char **argv) {
     printf("%s: seed %u, %zu ops, %zu NULL answers of a full region, peak footprint %zu "
            "bytes%s\n", a->name, seed, res.ops, res.null_answers, res.peak_footprint,
            a->reset ? ", reset tested" : "");
-    return tk_finish(a->name);
+    return check_finish("alloc_model %s", a->name);
 }

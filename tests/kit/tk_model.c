@@ -59,12 +59,12 @@ void tk_fill(tk_run *r, const tk_block *b) {
 
 int tk_intact(tk_run *r, const tk_block *b, size_t n, const char *when) {
     const unsigned char *p = tk_real(r, b->h);
-    TK_RUN_CHECK(r, p != NULL, "%s: payload() lost a live block", when);
+    CHECK(p != NULL, "%s: payload() lost a live block", when);
     if (!p)
         return 0;
     for (size_t i = 0; i < n; i++)
         if (p[i] != pattern(b->tag, i)) {
-            TK_RUN_CHECK(r, 0, "%s: byte %zu of a %zu-byte block changed", when, i, b->n);
+            CHECK(0, "%s: byte %zu of a %zu-byte block changed", when, i, b->n);
             return 0;
         }
     return 1;
@@ -90,42 +90,42 @@ void tk_check_new(tk_run *r, size_t self, const char *what) {
     const tk_block *b = &r->blk[self];
     unsigned char *p = tk_real(r, b->h);
     size_t n = b->n ? b->n : 1;
-    TK_RUN_CHECK(r, p != NULL, "%s: payload() has no address for a new block", what);
+    CHECK(p != NULL, "%s: payload() has no address for a new block", what);
     if (!p)
         return;
-    TK_RUN_CHECK(r, (uintptr_t)p % r->a->align == 0, "%s: payload %p not %zu-aligned", what,
-                 (void *)p, r->a->align);
+    CHECK((uintptr_t)p % r->a->align == 0, "%s: payload %p not %zu-aligned", what,
+          (void *)p, r->a->align);
     if (r->a->range) {
         const void *lo, *hi;
         r->a->range(r->heap, &lo, &hi);
-        TK_RUN_CHECK(r, lo && (uintptr_t)p >= (uintptr_t)lo && (uintptr_t)p + n <= (uintptr_t)hi,
-                     "%s: payload %p+%zu outside range [%p, %p)", what, (void *)p, n, lo, hi);
+        CHECK(lo && (uintptr_t)p >= (uintptr_t)lo && (uintptr_t)p + n <= (uintptr_t)hi,
+              "%s: payload %p+%zu outside range [%p, %p)", what, (void *)p, n, lo, hi);
     }
     for (size_t i = 0; i < r->cfg->slots; i++) {
         const tk_block *o = &r->blk[i];
         if (i == self || !o->h)
             continue;
-        TK_RUN_CHECK(r, o->h != b->h, "%s: handle %p handed out twice", what, b->h);
+        CHECK(o->h != b->h, "%s: handle %p handed out twice", what, b->h);
         uintptr_t a0 = (uintptr_t)p, a1 = a0 + n;
         uintptr_t b0 = (uintptr_t)tk_real(r, o->h), b1 = b0 + (o->n ? o->n : 1);
-        TK_RUN_CHECK(r, !(a0 < b1 && b0 < a1), "%s: payload %p+%zu overlaps live %p+%zu", what,
-                     (void *)p, n, (void *)b0, o->n);
+        CHECK(!(a0 < b1 && b0 < a1), "%s: payload %p+%zu overlaps live %p+%zu", what,
+              (void *)p, n, (void *)b0, o->n);
     }
 }
 
 void tk_null_answer(tk_run *r, size_t n, const char *what) {
     if (!tk_is_fixed(r)) {
-        TK_RUN_CHECK(r, 0, "%s(%zu) returned NULL in a heap that can grow", what, n);
+        CHECK(0, "%s(%zu) returned NULL in a heap that can grow", what, n);
         return;
     }
     /* A fixed region may be full, but only if no free block, header
      * included (at most 32 bytes in these designs), holds the request. */
     fb_free_stats st = {0};
     if (r->a->free_stats) {
-        TK_RUN_CHECK(r, r->a->free_stats(r->heap, &st) == 0, "free_stats failed");
+        CHECK(r->a->free_stats(r->heap, &st) == 0, "free_stats failed");
         size_t need = (n + 15) / 16 * 16;
-        TK_RUN_CHECK(r, st.largest_free < need + 32,
-                     "%s(%zu) returned NULL with a %zu-byte free block", what, n, st.largest_free);
+        CHECK(st.largest_free < need + 32,
+              "%s(%zu) returned NULL with a %zu-byte free block", what, n, st.largest_free);
     }
     r->res.null_answers++;
 }
@@ -154,7 +154,7 @@ static void do_malloc(tk_run *r, size_t i) {
 void tk_free_slot(tk_run *r, size_t i) {
     tk_block *b = &r->blk[i];
     tk_intact(r, b, b->n, "before free");
-    TK_RUN_CHECK(r, r->a->free(r->heap, b->h) == 0, "free rejected a live block");
+    CHECK(r->a->free(r->heap, b->h) == 0, "free rejected a live block");
     r->live--;
     r->live_bytes -= b->n;
     b->h = NULL;
@@ -164,7 +164,7 @@ static void do_free(tk_run *r, size_t i) {
     void *h = r->blk[i].h;
     tk_free_slot(r, i);
     if (rand_below(r, 16) == 0)
-        TK_RUN_CHECK(r, r->a->free(r->heap, h) != 0, "double free accepted");
+        CHECK(r->a->free(r->heap, h) != 0, "double free accepted");
 }
 
 static void do_realloc(tk_run *r, size_t i) {
@@ -178,8 +178,8 @@ static void do_realloc(tk_run *r, size_t i) {
     if (!q && n == 0) {
         /* glibc's reading (the core's): realloc(p, 0) frees p. Then p is
          * gone, and freeing it again must be refused. */
-        TK_RUN_CHECK(r, r->a->free(r->heap, old) != 0,
-                     "realloc(p, 0) returned NULL but p is still live");
+        CHECK(r->a->free(r->heap, old) != 0,
+              "realloc(p, 0) returned NULL but p is still live");
         r->live--;
         r->live_bytes -= b->n;
         b->h = NULL;
@@ -207,7 +207,7 @@ void tk_free_all(tk_run *r) {
 }
 
 static void random_run(tk_run *r) {
-    long start = tk_failures;
+    long start = check_failures();
     for (r->op = 1; r->op <= r->cfg->ops; r->op++) {
         size_t i = rand_below(r, r->cfg->slots);
         if (!r->blk[i].h)
@@ -222,7 +222,7 @@ static void random_run(tk_run *r) {
         }
         if (r->op % r->cfg->sweep_every == 0)
             tk_sweep(r);
-        if (tk_failures - start > TK_MAX_REPORTED) {
+        if (check_failures() - start > TK_MAX_REPORTED) {
             fprintf(stderr, "%s: too many failures; the random run stops here\n", r->a->name);
             break;
         }
@@ -235,30 +235,31 @@ static void random_run(tk_run *r) {
  * pages. */
 static void check_fixed_size(tk_run *r) {
     size_t fp = r->fp0, peak = r->cfg->peak;
-    TK_RUN_CHECK(r, fp >= 2 * peak && fp <= 2 * peak + r->cfg->slots * 64 + 2 * r->page,
-                 "implausible region of %zu bytes for a %zu-byte peak and %zu ids", fp, peak,
-                 r->cfg->slots);
+    CHECK(fp >= 2 * peak && fp <= 2 * peak + r->cfg->slots * 64 + 2 * r->page,
+          "implausible region of %zu bytes for a %zu-byte peak and %zu ids", fp, peak,
+          r->cfg->slots);
 }
 
-tk_model_result tk_model_run(const fb_allocator *a, const tk_profile *prof,
-                             const tk_model_cfg *cfg) {
-    long pg = sysconf(_SC_PAGESIZE);
-    tk_run run = {
-        .a = a, .prof = prof, .cfg = cfg,
-        .rng = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)cfg->seed * 0x100000001B3ULL),
-        .page = pg > 0 ? (size_t)pg : 4096,
-    };
-    tk_run *r = &run;
-    TK_RUN_CHECK(r, cfg->slots > 0 && cfg->check_every > 0 && cfg->sweep_every > 0,
-                 "a model configuration with zero slots or intervals");
+/* What every failure of a run says first (check_scope): the op moves on
+ * with each call, so it is read when a check fails. */
+static void run_scope(char *buf, size_t cap, const void *arg) {
+    const tk_run *r = arg;
+    snprintf(buf, cap, "%s op %zu", r->a->name, r->op);
+}
+
+static void model_run(tk_run *r) {
+    const fb_allocator *a = r->a;
+    const tk_model_cfg *cfg = r->cfg;
+    CHECK(cfg->slots > 0 && cfg->check_every > 0 && cfg->sweep_every > 0,
+          "a model configuration with zero slots or intervals");
     if (!(cfg->slots > 0 && cfg->check_every > 0 && cfg->sweep_every > 0))
-        return run.res;
+        return;
     fb_alloc_hint hint = {.peak_payload = cfg->peak, .max_request = cfg->max_request,
                           .num_ids = cfg->slots, .for_check = 1};
     r->heap = a->create(&hint);
-    TK_RUN_CHECK(r, r->heap != NULL, "create failed");
+    CHECK(r->heap != NULL, "create failed");
     if (!r->heap)
-        return run.res;
+        return;
     r->blk = calloc(cfg->slots, sizeof *r->blk);
     if (!r->blk) {
         fprintf(stderr, "tk_model_run: out of memory\n");
@@ -287,5 +288,18 @@ tk_model_result tk_model_run(const fb_allocator *a, const tk_profile *prof,
     tk_impossible_sizes(r);
     a->destroy(r->heap);
     free(r->blk);
+}
+
+tk_model_result tk_model_run(const fb_allocator *a, const tk_profile *prof,
+                             const tk_model_cfg *cfg) {
+    long pg = sysconf(_SC_PAGESIZE);
+    tk_run run = {
+        .a = a, .prof = prof, .cfg = cfg,
+        .rng = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)cfg->seed * 0x100000001B3ULL),
+        .page = pg > 0 ? (size_t)pg : 4096,
+    };
+    check_scope(run_scope, &run);
+    model_run(&run);
+    check_scope(NULL, NULL);
     return run.res;
 }

@@ -87,7 +87,8 @@ typedef struct tk_model_result {
 } tk_model_result;
 
 /* Runs the model on one fresh heap, from create() to destroy(). Failures
- * are counted in tk_failures (tk.h) and explained on stderr. */
+ * are counted and explained by the checks of check.h, each naming the
+ * allocator and the op. */
 tk_model_result tk_model_run(const fb_allocator *a, const tk_profile *prof,
                              const tk_model_cfg *cfg);
 

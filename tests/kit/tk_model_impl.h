@@ -7,7 +7,7 @@
 #ifndef TK_MODEL_IMPL_H
 #define TK_MODEL_IMPL_H
 
-#include "tk.h"
+#include "check.h"
 #include "tk_model.h"
 
 /* One slot of the model: a live block when h is non-NULL. */
@@ -31,15 +31,6 @@ typedef struct tk_run {
     size_t page;
     tk_model_result res;
 } tk_run;
-
-/* Reports a failure with the allocator's name and the op. */
-#define TK_RUN_CHECK(r, cond, ...)                                                 \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s op %zu: ", (r)->a->name, (r)->op);                 \
-            tk_fail(__FILE__, __LINE__, __VA_ARGS__);                              \
-        }                                                                          \
-    } while (0)
 
 /* tk_model.c */
 int tk_is_fixed(const tk_run *r);

@@ -22,37 +22,37 @@ static long roomy_block(const tk_run *r) {
 void tk_probe_bad(tk_run *r, int thorough) {
     const fb_allocator *a = r->a;
     int on_stack = 0;
-    TK_RUN_CHECK(r, a->free(r->heap, &on_stack) != 0, "a stack address was freed");
-    TK_RUN_CHECK(r, a->free(r->heap, (void *)(uintptr_t)0x10) != 0, "address 0x10 was freed");
+    CHECK(a->free(r->heap, &on_stack) != 0, "a stack address was freed");
+    CHECK(a->free(r->heap, (void *)(uintptr_t)0x10) != 0, "address 0x10 was freed");
     if (a->range) {
         const void *lo, *hi;
         a->range(r->heap, &lo, &hi);
         if (lo) { /* free(NULL) is fine, so only a real region */
-            TK_RUN_CHECK(r, a->free(r->heap, (void *)lo) != 0, "the range's start was freed");
-            TK_RUN_CHECK(r, a->free(r->heap, (void *)hi) != 0, "the range's end was freed");
+            CHECK(a->free(r->heap, (void *)lo) != 0, "the range's start was freed");
+            CHECK(a->free(r->heap, (void *)hi) != 0, "the range's end was freed");
         }
     }
     long i = roomy_block(r);
-    TK_RUN_CHECK(r, i >= 0 || !thorough, "no live block to aim bad pointers at");
+    CHECK(i >= 0 || !thorough, "no live block to aim bad pointers at");
     if (i >= 0) {
         tk_block *b = &r->blk[i];
         char *h = b->h;
-        TK_RUN_CHECK(r, a->free(r->heap, h + 16) != 0, "an interior pointer was freed");
-        TK_RUN_CHECK(r, a->free(r->heap, h + 1) != 0, "a misaligned pointer was freed");
+        CHECK(a->free(r->heap, h + 16) != 0, "an interior pointer was freed");
+        CHECK(a->free(r->heap, h + 1) != 0, "a misaligned pointer was freed");
         errno = 0;
         void *q = a->realloc(r->heap, h + 16, 10);
-        TK_RUN_CHECK(r, q == NULL && errno == EINVAL,
-                     "realloc of an interior pointer gave %p (errno %d), not NULL/EINVAL", q,
-                     errno);
+        CHECK(q == NULL && errno == EINVAL,
+              "realloc of an interior pointer gave %p (errno %d), not NULL/EINVAL", q,
+              errno);
         tk_intact(r, b, b->n, "after bad pointers");
         if (thorough) {
             tk_free_slot(r, (size_t)i);
-            TK_RUN_CHECK(r, a->free(r->heap, h) != 0, "double free accepted");
+            CHECK(a->free(r->heap, h) != 0, "double free accepted");
             errno = 0;
             q = a->realloc(r->heap, h, 10);
-            TK_RUN_CHECK(r, q == NULL && errno == EINVAL,
-                         "realloc of a freed pointer gave %p (errno %d), not NULL/EINVAL", q,
-                         errno);
+            CHECK(q == NULL && errno == EINVAL,
+                  "realloc of a freed pointer gave %p (errno %d), not NULL/EINVAL", q,
+                  errno);
         }
     }
     if (thorough)
@@ -71,7 +71,7 @@ void tk_impossible_sizes(tk_run *r) {
     const fb_allocator *a = r->a;
     tk_block *b = &r->blk[0];
     *b = (tk_block){a->malloc(r->heap, 100), 100, 0xF00D};
-    TK_RUN_CHECK(r, b->h != NULL, "malloc(100) failed");
+    CHECK(b->h != NULL, "malloc(100) failed");
     if (!b->h)
         return;
     r->live++;
@@ -90,16 +90,16 @@ void tk_impossible_sizes(tk_run *r) {
         size_t n = sizes[k % nsizes];
         const char *what = k < nsizes ? "malloc" : "realloc";
         void *q = k < nsizes ? a->malloc(r->heap, n) : a->realloc(r->heap, b->h, n);
-        TK_RUN_CHECK(r, q == NULL, "%s(%zu) granted", what, n);
+        CHECK(q == NULL, "%s(%zu) granted", what, n);
         size_t fp = a->footprint(r->heap);
-        TK_RUN_CHECK(r, fp == fp0, "a refused %s(%zu) moved the footprint from %zu to %zu", what,
-                     n, fp0, fp);
+        CHECK(fp == fp0, "a refused %s(%zu) moved the footprint from %zu to %zu", what,
+              n, fp0, fp);
         if (a->free_stats) {
             a->free_stats(r->heap, &st);
-            TK_RUN_CHECK(r, same_stats(&st, &st0),
-                         "a refused %s(%zu) changed the blocks: %zu free blocks of %zu bytes, "
-                         "were %zu of %zu", what, n, st.free_blocks, st.free_bytes,
-                         st0.free_blocks, st0.free_bytes);
+            CHECK(same_stats(&st, &st0),
+                  "a refused %s(%zu) changed the blocks: %zu free blocks of %zu bytes, "
+                  "were %zu of %zu", what, n, st.free_blocks, st.free_bytes,
+                  st0.free_blocks, st0.free_bytes);
         }
         tk_intact(r, b, b->n, "after an impossible request");
         if (fp != fp0)
@@ -116,32 +116,32 @@ void tk_second_heap(tk_run *r) {
     errno = 0;
     void *h2 = a->create(&hint);
     if (r->prof->flags & TK_ONE_HEAP) {
-        TK_RUN_CHECK(r, h2 == NULL && errno == EBUSY,
-                     "a second heap of a one-heap allocator: %p (errno %d), not NULL/EBUSY", h2,
-                     errno);
+        CHECK(h2 == NULL && errno == EBUSY,
+              "a second heap of a one-heap allocator: %p (errno %d), not NULL/EBUSY", h2,
+              errno);
         if (h2 && h2 != r->heap)
             a->destroy(h2);
         return;
     }
-    TK_RUN_CHECK(r, h2 != NULL, "a second heap could not be created");
+    CHECK(h2 != NULL, "a second heap could not be created");
     if (!h2)
         return;
     /* Each heap refuses the other's blocks, and one dies without harm to
      * the other. */
     tk_block b1 = {a->malloc(r->heap, 100), 100, 0x5eed};
     unsigned char *p2 = a->malloc(h2, 100);
-    TK_RUN_CHECK(r, b1.h && p2, "malloc in two live heaps failed");
+    CHECK(b1.h && p2, "malloc in two live heaps failed");
     if (b1.h && p2) {
         tk_fill(r, &b1);
         memset(a->payload ? a->payload(h2, p2) : p2, 0xA5, 100);
-        TK_RUN_CHECK(r, a->free(r->heap, p2) != 0, "a heap freed another heap's block");
-        TK_RUN_CHECK(r, a->free(h2, b1.h) != 0, "a heap freed another heap's block");
-        TK_RUN_CHECK(r, a->free(h2, p2) == 0, "the second heap refused its own block");
+        CHECK(a->free(r->heap, p2) != 0, "a heap freed another heap's block");
+        CHECK(a->free(h2, b1.h) != 0, "a heap freed another heap's block");
+        CHECK(a->free(h2, p2) == 0, "the second heap refused its own block");
     }
     a->destroy(h2);
     if (b1.h) {
         tk_intact(r, &b1, b1.n, "after destroying another heap");
-        TK_RUN_CHECK(r, a->free(r->heap, b1.h) == 0, "free after another heap died");
+        CHECK(a->free(r->heap, b1.h) == 0, "free after another heap died");
     }
     tk_check_clean(r, "after a second heap");
 }
@@ -162,15 +162,15 @@ void tk_exhaust(tk_run *r) {
         memset(tk_real(r, p), 0x5A, CHUNK);
         ps[got++] = p;
     }
-    TK_RUN_CHECK(r, got < cap, "malloc never ran out in a %zu-byte region", r->fp0);
-    TK_RUN_CHECK(r, got > 0 && got * CHUNK <= r->fp0, "%zu chunks of %d in %zu bytes", got,
-                 (int)CHUNK, r->fp0);
-    TK_RUN_CHECK(r, a->malloc(r->heap, CHUNK) == NULL, "a full region found room again");
+    CHECK(got < cap, "malloc never ran out in a %zu-byte region", r->fp0);
+    CHECK(got > 0 && got * CHUNK <= r->fp0, "%zu chunks of %d in %zu bytes", got,
+          (int)CHUNK, r->fp0);
+    CHECK(a->malloc(r->heap, CHUNK) == NULL, "a full region found room again");
     tk_check_clean(r, "when full");
     for (size_t i = 0; i < got; i += 2) /* every other one, then the rest */
-        TK_RUN_CHECK(r, a->free(r->heap, ps[i]) == 0, "free in a full region");
+        CHECK(a->free(r->heap, ps[i]) == 0, "free in a full region");
     for (size_t i = 1; i < got; i += 2)
-        TK_RUN_CHECK(r, a->free(r->heap, ps[i]) == 0, "free in a full region");
+        CHECK(a->free(r->heap, ps[i]) == 0, "free in a full region");
     free(ps);
     tk_check_empty(r, "after exhaustion");
 }
@@ -178,13 +178,13 @@ void tk_exhaust(tk_run *r) {
 void tk_reset(tk_run *r) {
     const fb_allocator *a = r->a;
     for (size_t i = 0; i < 50; i++)
-        TK_RUN_CHECK(r, a->malloc(r->heap, 100 + i) != NULL, "malloc before reset");
+        CHECK(a->malloc(r->heap, 100 + i) != NULL, "malloc before reset");
     a->reset(r->heap);
     tk_check_empty(r, "after reset");
     /* The heap works after a reset. */
     tk_block *b = &r->blk[0];
     *b = (tk_block){a->malloc(r->heap, 1000), 1000, 0xBEEF};
-    TK_RUN_CHECK(r, b->h != NULL, "malloc after reset");
+    CHECK(b->h != NULL, "malloc after reset");
     if (!b->h)
         return;
     r->live++;
@@ -197,30 +197,30 @@ void tk_reset(tk_run *r) {
 
 void tk_model_lifecycle(const fb_allocator *a) {
     void *h = a->create(NULL);
-    TK_CHECKF(h != NULL, "%s: create(NULL hint) failed", a->name);
+    CHECK(h != NULL, "%s: create(NULL hint) failed", a->name);
     if (h) {
         void *p = a->malloc(h, 1000);
         unsigned char *real = p && a->payload ? a->payload(h, p) : p;
-        TK_CHECKF(real && (uintptr_t)real % a->align == 0,
-                  "%s: malloc(1000) in a default heap gave %p", a->name, (void *)real);
+        CHECK(real && (uintptr_t)real % a->align == 0,
+              "%s: malloc(1000) in a default heap gave %p", a->name, (void *)real);
         if (real)
             memset(real, 0x11, 1000);
-        TK_CHECKF(!p || a->free(h, p) == 0, "%s: free in a default heap", a->name);
+        CHECK(!p || a->free(h, p) == 0, "%s: free in a default heap", a->name);
         a->destroy(h);
     }
     /* A trace too big for any heap: a fixed region caps itself, and
      * requests fail cleanly (the harness's `oom`). */
     fb_alloc_hint giant = {.peak_payload = SIZE_MAX / 2, .max_request = SIZE_MAX / 4, .num_ids = 1000};
     h = a->create(&giant);
-    TK_CHECKF(h != NULL, "%s: create with an absurd hint failed", a->name);
+    CHECK(h != NULL, "%s: create with an absurd hint failed", a->name);
     if (h) {
-        TK_CHECKF(a->malloc(h, SIZE_MAX / 4) == NULL, "%s: SIZE_MAX/4 bytes granted", a->name);
-        TK_CHECKF(a->malloc(h, 64) != NULL, "%s: 64 bytes refused", a->name);
+        CHECK(a->malloc(h, SIZE_MAX / 4) == NULL, "%s: SIZE_MAX/4 bytes granted", a->name);
+        CHECK(a->malloc(h, 64) != NULL, "%s: 64 bytes refused", a->name);
         a->destroy(h);
     }
     for (int i = 0; i < 3; i++) { /* no leak of a one-heap slot */
         h = a->create(NULL);
-        TK_CHECKF(h != NULL, "%s: create after destroy failed (round %d)", a->name, i);
+        CHECK(h != NULL, "%s: create after destroy failed (round %d)", a->name, i);
         if (h)
             a->destroy(h);
     }

@@ -12,7 +12,7 @@ void tk_check_clean(tk_run *r, const char *when) {
     if (!r->a->check)
         return;
     long bad = r->a->check(r->heap, stderr);
-    TK_RUN_CHECK(r, bad == 0, "%s: check() found %ld violation(s)", when, bad);
+    CHECK(bad == 0, "%s: check() found %ld violation(s)", when, bad);
 }
 
 /* ---- walk() collected into an array ---- */
@@ -54,7 +54,7 @@ static int walk_heap(tk_run *r, wlist *w) {
         fprintf(stderr, "tk_sweep: out of memory\n");
         exit(2);
     }
-    TK_RUN_CHECK(r, rc == 0, "walk() returned %d", rc);
+    CHECK(rc == 0, "walk() returned %d", rc);
     return rc == 0;
 }
 
@@ -104,19 +104,19 @@ static void check_geometry(tk_run *r, const wlist *w, size_t span) {
     size_t end = 0;
     for (size_t i = 0; i < w->n; i++) {
         const wblock *b = &w->b[i];
-        TK_RUN_CHECK(r, b->size > 0, "walk: a block of size 0 at offset %zu", b->off);
+        CHECK(b->size > 0, "walk: a block of size 0 at offset %zu", b->off);
         if (i > 0) {
-            TK_RUN_CHECK(r, b->off >= end, "walk: block at %zu overlaps the one ending at %zu",
-                         b->off, end);
-            TK_RUN_CHECK(r, gaps || b->off == end, "walk: gap from %zu to %zu", end, b->off);
+            CHECK(b->off >= end, "walk: block at %zu overlaps the one ending at %zu",
+                  b->off, end);
+            CHECK(gaps || b->off == end, "walk: gap from %zu to %zu", end, b->off);
         }
         end = b->off + b->size;
     }
     if (tk_is_fixed(r)) {
-        TK_RUN_CHECK(r, w->n > 0 && w->b[0].off == 0, "walk: the region does not start with a block");
-        TK_RUN_CHECK(r, end == span, "walk covers %zu of the region's %zu bytes", end, span);
+        CHECK(w->n > 0 && w->b[0].off == 0, "walk: the region does not start with a block");
+        CHECK(end == span, "walk covers %zu of the region's %zu bytes", end, span);
     } else if (!r->a->payload && span) {
-        TK_RUN_CHECK(r, end <= span, "walk: blocks up to %zu in a range of %zu bytes", end, span);
+        CHECK(end <= span, "walk: blocks up to %zu in a range of %zu bytes", end, span);
     }
 }
 
@@ -126,8 +126,8 @@ static void check_placement(tk_run *r, wlist *w, uintptr_t lo) {
     size_t nused = 0, placed = 0;
     for (size_t i = 0; i < w->n; i++)
         nused += (size_t)w->b[i].used;
-    TK_RUN_CHECK(r, nused == r->live, "walk: %zu used blocks for %zu live payloads", nused,
-                 r->live);
+    CHECK(nused == r->live, "walk: %zu used blocks for %zu live payloads", nused,
+          r->live);
     for (size_t i = 0; i < r->cfg->slots; i++) {
         const tk_block *s = &r->blk[i];
         size_t key;
@@ -135,9 +135,9 @@ static void check_placement(tk_run *r, wlist *w, uintptr_t lo) {
             continue;
         wblock *b = block_at(w, key);
         size_t n = s->n ? s->n : 1;
-        TK_RUN_CHECK(r, b && b->used && key + n <= b->off + b->size,
-                     "walk: the %zu-byte payload at offset %zu is not inside a used block", s->n,
-                     key);
+        CHECK(b && b->used && key + n <= b->off + b->size,
+              "walk: the %zu-byte payload at offset %zu is not inside a used block", s->n,
+              key);
         if (b) {
             b->hits++;
             placed++;
@@ -145,16 +145,16 @@ static void check_placement(tk_run *r, wlist *w, uintptr_t lo) {
     }
     if (placed == r->live)
         for (size_t i = 0; i < w->n; i++)
-            TK_RUN_CHECK(r, !w->b[i].used || w->b[i].hits == 1,
-                         "walk: the used block at %zu holds %d live payloads", w->b[i].off,
-                         w->b[i].hits);
+            CHECK(!w->b[i].used || w->b[i].hits == 1,
+                  "walk: the used block at %zu holds %d live payloads", w->b[i].off,
+                  w->b[i].hits);
 }
 
 static void check_stats_match_walk(tk_run *r, const wlist *w) {
     fb_free_stats st;
     if (!r->a->free_stats || !r->a->walk)
         return;
-    TK_RUN_CHECK(r, r->a->free_stats(r->heap, &st) == 0, "free_stats failed");
+    CHECK(r->a->free_stats(r->heap, &st) == 0, "free_stats failed");
     size_t used_bytes = 0, free_bytes = 0, largest = 0, nfree = 0;
     for (size_t i = 0; i < w->n; i++) {
         if (w->b[i].used) {
@@ -166,41 +166,41 @@ static void check_stats_match_walk(tk_run *r, const wlist *w) {
                 largest = w->b[i].size;
         }
     }
-    TK_RUN_CHECK(r, st.used_bytes == used_bytes && st.free_bytes == free_bytes &&
-                        st.largest_free == largest && st.free_blocks == nfree,
-                 "free_stats (used %zu, free %zu, largest %zu, %zu free blocks) disagree with "
-                 "walk (%zu, %zu, %zu, %zu)",
-                 st.used_bytes, st.free_bytes, st.largest_free, st.free_blocks, used_bytes,
-                 free_bytes, largest, nfree);
+    CHECK(st.used_bytes == used_bytes && st.free_bytes == free_bytes &&
+                 st.largest_free == largest && st.free_blocks == nfree,
+          "free_stats (used %zu, free %zu, largest %zu, %zu free blocks) disagree with "
+          "walk (%zu, %zu, %zu, %zu)",
+          st.used_bytes, st.free_bytes, st.largest_free, st.free_blocks, used_bytes,
+          free_bytes, largest, nfree);
 }
 
 static void check_footprint(tk_run *r, uintptr_t lo, uintptr_t hi) {
     size_t fp = r->a->footprint(r->heap);
     if (fp > r->res.peak_footprint)
         r->res.peak_footprint = fp;
-    TK_RUN_CHECK(r, fp >= r->live_bytes, "footprint %zu below the live payload %zu", fp,
-                 r->live_bytes);
+    CHECK(fp >= r->live_bytes, "footprint %zu below the live payload %zu", fp,
+          r->live_bytes);
     if (tk_is_fixed(r))
-        TK_RUN_CHECK(r, fp == r->fp0, "a fixed region's footprint moved from %zu to %zu", r->fp0,
-                     fp);
+        CHECK(fp == r->fp0, "a fixed region's footprint moved from %zu to %zu", r->fp0,
+              fp);
     if (r->prof->flags & TK_FOOTPRINT_PAGES)
-        TK_RUN_CHECK(r, fp % r->page == 0, "footprint %zu is not whole pages", fp);
+        CHECK(fp % r->page == 0, "footprint %zu is not whole pages", fp);
     if ((r->prof->flags & TK_RANGE_IS_FOOTPRINT) && r->a->range)
-        TK_RUN_CHECK(r, hi - lo == fp, "range spans %zu bytes, footprint says %zu",
-                     (size_t)(hi - lo), fp);
+        CHECK(hi - lo == fp, "range spans %zu bytes, footprint says %zu",
+              (size_t)(hi - lo), fp);
     fb_free_stats st;
     if (r->a->free_stats && r->a->free_stats(r->heap, &st) == 0) {
-        TK_RUN_CHECK(r, st.used_bytes >= r->live_bytes,
-                     "free_stats: %zu used bytes hold %zu live payload bytes", st.used_bytes,
-                     r->live_bytes);
-        TK_RUN_CHECK(r, st.used_bytes + st.free_bytes <= fp,
-                     "free_stats: %zu used + %zu free bytes in a footprint of %zu", st.used_bytes,
-                     st.free_bytes, fp);
-        TK_RUN_CHECK(r, st.largest_free <= st.free_bytes,
-                     "free_stats: largest free block %zu of %zu free bytes", st.largest_free,
-                     st.free_bytes);
-        TK_RUN_CHECK(r, (st.free_blocks == 0) == (st.free_bytes == 0),
-                     "free_stats: %zu free blocks of %zu bytes", st.free_blocks, st.free_bytes);
+        CHECK(st.used_bytes >= r->live_bytes,
+              "free_stats: %zu used bytes hold %zu live payload bytes", st.used_bytes,
+              r->live_bytes);
+        CHECK(st.used_bytes + st.free_bytes <= fp,
+              "free_stats: %zu used + %zu free bytes in a footprint of %zu", st.used_bytes,
+              st.free_bytes, fp);
+        CHECK(st.largest_free <= st.free_bytes,
+              "free_stats: largest free block %zu of %zu free bytes", st.largest_free,
+              st.free_bytes);
+        CHECK((st.free_blocks == 0) == (st.free_bytes == 0),
+              "free_stats: %zu free blocks of %zu bytes", st.free_blocks, st.free_bytes);
     }
 }
 
@@ -225,27 +225,27 @@ void tk_sweep(tk_run *r) {
 void tk_check_empty(tk_run *r, const char *when) {
     tk_check_clean(r, when);
     size_t used = tk_used_blocks(r);
-    TK_RUN_CHECK(r, used == 0 || used == (size_t)-1, "%s: walk shows %zu used blocks", when,
-                 used);
+    CHECK(used == 0 || used == (size_t)-1, "%s: walk shows %zu used blocks", when,
+          used);
     size_t fp = r->a->footprint(r->heap);
     if (r->prof->flags & TK_FOOTPRINT_PAGES)
-        TK_RUN_CHECK(r, fp % r->page == 0, "%s: footprint %zu is not whole pages", when, fp);
+        CHECK(fp % r->page == 0, "%s: footprint %zu is not whole pages", when, fp);
     fb_free_stats st;
     if (!r->a->free_stats)
         return;
-    TK_RUN_CHECK(r, r->a->free_stats(r->heap, &st) == 0, "%s: free_stats failed", when);
-    TK_RUN_CHECK(r, st.used_bytes == 0, "%s: %zu bytes still in use", when, st.used_bytes);
+    CHECK(r->a->free_stats(r->heap, &st) == 0, "%s: free_stats failed", when);
+    CHECK(st.used_bytes == 0, "%s: %zu bytes still in use", when, st.used_bytes);
     if (tk_is_fixed(r)) {
         /* Coalescing leaves one free block, the whole region. */
-        TK_RUN_CHECK(r, fp == r->fp0, "%s: footprint %zu, was %zu", when, fp, r->fp0);
-        TK_RUN_CHECK(r, st.free_blocks == 1 && st.largest_free == fp,
-                     "%s: %zu free blocks, the largest %zu, in a %zu-byte region", when,
-                     st.free_blocks, st.largest_free, fp);
+        CHECK(fp == r->fp0, "%s: footprint %zu, was %zu", when, fp, r->fp0);
+        CHECK(st.free_blocks == 1 && st.largest_free == fp,
+              "%s: %zu free blocks, the largest %zu, in a %zu-byte region", when,
+              st.free_blocks, st.largest_free, fp);
         if (r->a->range) {
             const void *lo, *hi;
             r->a->range(r->heap, &lo, &hi);
-            TK_RUN_CHECK(r, (size_t)((const char *)hi - (const char *)lo) == fp,
-                         "%s: range and footprint disagree", when);
+            CHECK((size_t)((const char *)hi - (const char *)lo) == fp,
+                  "%s: range and footprint disagree", when);
         }
     }
 }

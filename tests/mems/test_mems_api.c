@@ -7,9 +7,9 @@
  * PAGE_SIZE (mems.api) and with -DPAGE_SIZE=8192 (mems.api_page8192), so
  * every expectation is written in terms of PAGE_SIZE.
  */
+#include "check.h"
 #include "mems_impl.h"
 #include "mems_inspect.h"
-#include "tk.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 static mems_stats stats(void) {
     mems_stats st;
     memset(&st, 0, sizeof st);
-    TK_CHECK(mems_get_stats(&st) == 0);
+    CHECK(mems_get_stats(&st) == 0);
     return st;
 }
 
@@ -37,114 +37,114 @@ static int printed_has(const char *out, const char *line) {
 
 static void test_first_mapping(void) {
     mems_init();
-    TK_CHECK_EQ(mems_footprint(), 0);
-    TK_CHECK_EQ(mems_page_size(), PAGE_SIZE);
+    CHECK_EQ(mems_footprint(), 0);
+    CHECK_EQ(mems_page_size(), PAGE_SIZE);
 
     void *a = mems_malloc(100);
-    TK_CHECK(a == V(BASE));
+    CHECK(a == V(BASE));
     mems_stats st = stats();
-    TK_CHECK_EQ(st.data_pages, 1);
-    TK_CHECK_EQ(st.meta_pages, 1);
-    TK_CHECK_EQ(st.mapped_bytes, 2 * PAGE_SIZE);
-    TK_CHECK_EQ(mems_footprint(), 2 * PAGE_SIZE);
-    TK_CHECK_EQ(st.main_len, 1);
-    TK_CHECK_EQ(st.hole_bytes, PAGE_SIZE - 100);
-    TK_CHECK_EQ(st.holes, 1);
+    CHECK_EQ(st.data_pages, 1);
+    CHECK_EQ(st.meta_pages, 1);
+    CHECK_EQ(st.mapped_bytes, 2 * PAGE_SIZE);
+    CHECK_EQ(mems_footprint(), 2 * PAGE_SIZE);
+    CHECK_EQ(st.main_len, 1);
+    CHECK_EQ(st.hole_bytes, PAGE_SIZE - 100);
+    CHECK_EQ(st.holes, 1);
 
     /* Translation: offsets inside a mapping carry over byte for byte. */
     unsigned char *pa = mems_get(a);
-    TK_CHECK(pa != NULL);
-    TK_CHECK((unsigned char *)mems_get(V(BASE + 99)) == pa + 99);
-    TK_CHECK(mems_get(V(BASE + 100)) == NULL); /* first byte of the HOLE */
+    CHECK(pa != NULL);
+    CHECK((unsigned char *)mems_get(V(BASE + 99)) == pa + 99);
+    CHECK(mems_get(V(BASE + 100)) == NULL); /* first byte of the HOLE */
     memset(pa, 0xAB, 100);
 
     void *b = mems_malloc(200); /* first fit: right after a, same page */
-    TK_CHECK(b == V(BASE + 100));
-    TK_CHECK((unsigned char *)mems_get(b) == pa + 100);
-    TK_CHECK_EQ(mems_segment_size(b), 200);
-    TK_CHECK_EQ(mems_segment_size(V(BASE + 101)), 0);
-    TK_CHECK_EQ(stats().data_pages, 1);
+    CHECK(b == V(BASE + 100));
+    CHECK((unsigned char *)mems_get(b) == pa + 100);
+    CHECK_EQ(mems_segment_size(b), 200);
+    CHECK_EQ(mems_segment_size(V(BASE + 101)), 0);
+    CHECK_EQ(stats().data_pages, 1);
 
     /* Exactly the rest of the page: an exact fit, no HOLE left. */
     void *c = mems_malloc(PAGE_SIZE - 300);
-    TK_CHECK(c == V(BASE + 300));
+    CHECK(c == V(BASE + 300));
     st = stats();
-    TK_CHECK_EQ(st.holes, 0);
-    TK_CHECK_EQ(st.hole_bytes, 0);
-    TK_CHECK_EQ(mems_g.main_head->nsegs, 3);
+    CHECK_EQ(st.holes, 0);
+    CHECK_EQ(st.hole_bytes, 0);
+    CHECK_EQ(mems_g.main_head->nsegs, 3);
 
     /* Larger than a page: ceil(size / PAGE_SIZE) pages, a new main node
      * whose virtual range starts where the first one ends. */
     size_t big = 2 * PAGE_SIZE + 1;
     void *d = mems_malloc(big);
-    TK_CHECK(d == V(BASE + PAGE_SIZE));
+    CHECK(d == V(BASE + PAGE_SIZE));
     st = stats();
-    TK_CHECK_EQ(st.data_pages, 1 + 3);
-    TK_CHECK_EQ(st.main_len, 2);
-    TK_CHECK_EQ(st.hole_bytes, 3 * PAGE_SIZE - big);
+    CHECK_EQ(st.data_pages, 1 + 3);
+    CHECK_EQ(st.main_len, 2);
+    CHECK_EQ(st.hole_bytes, 3 * PAGE_SIZE - big);
     unsigned char *pd = mems_get(d);
     memset(pd, 0x5A, big); /* every byte of it is really there */
-    TK_CHECK((unsigned char *)mems_get(V((uintptr_t)d + big - 1)) == pd + big - 1);
-    TK_CHECK(mems_get(V((uintptr_t)d + big)) == NULL);
-    TK_CHECK(pa[99] == 0xAB); /* the other mapping is untouched */
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK((unsigned char *)mems_get(V((uintptr_t)d + big - 1)) == pd + big - 1);
+    CHECK(mems_get(V((uintptr_t)d + big)) == NULL);
+    CHECK(pa[99] == 0xAB); /* the other mapping is untouched */
+    CHECK_EQ(mems_check(stderr), 0);
 
-    char *out = tk_capture(print_stats, NULL);
+    char *out = check_capture(print_stats, NULL);
     char line[160];
-    TK_CHECK(printed_has(out, "Pages used:         4\n"));
+    CHECK(printed_has(out, "Pages used:         4\n"));
     snprintf(line, sizeof line, "Space unused:       %zu\n", (size_t)(3 * PAGE_SIZE - big));
-    TK_CHECK(printed_has(out, line));
-    TK_CHECK(printed_has(out, "Main chain length:  2\n"));
-    TK_CHECK(printed_has(out, "Sub-chain lengths:  [3, 2]\n"));
+    CHECK(printed_has(out, line));
+    CHECK(printed_has(out, "Main chain length:  2\n"));
+    CHECK(printed_has(out, "Sub-chain lengths:  [3, 2]\n"));
     snprintf(line, sizeof line, "MAIN[%zu:%zu] 1 page at ", (size_t)BASE,
              (size_t)(BASE + PAGE_SIZE - 1));
-    TK_CHECK(printed_has(out, line));
+    CHECK(printed_has(out, line));
     snprintf(line, sizeof line, ": P[%zu:%zu] <-> P[%zu:%zu] <-> P[%zu:%zu] <-> NULL\n",
              (size_t)BASE, (size_t)BASE + 99, (size_t)BASE + 100, (size_t)BASE + 299,
              (size_t)BASE + 300, (size_t)(BASE + PAGE_SIZE - 1));
-    TK_CHECK(printed_has(out, line));
+    CHECK(printed_has(out, line));
     free(out);
 
     /* Free b: a HOLE between two PROCESS segments. Then a: it merges with
      * b's HOLE. */
-    TK_CHECK(mems_free(b) == 0);
-    TK_CHECK_EQ(stats().holes, 2); /* b, and the tail of the big mapping */
-    TK_CHECK_EQ(mems_g.main_head->nsegs, 3);
-    TK_CHECK(mems_free(a) == 0);
+    CHECK(mems_free(b) == 0);
+    CHECK_EQ(stats().holes, 2); /* b, and the tail of the big mapping */
+    CHECK_EQ(mems_g.main_head->nsegs, 3);
+    CHECK(mems_free(a) == 0);
     st = stats();
-    TK_CHECK_EQ(mems_g.main_head->nsegs, 2);
-    TK_CHECK_EQ(mems_g.main_head->sub_head->size, 300);
-    TK_CHECK_EQ(st.hole_bytes, 300 + 3 * PAGE_SIZE - big);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK_EQ(mems_g.main_head->nsegs, 2);
+    CHECK_EQ(mems_g.main_head->sub_head->size, 300);
+    CHECK_EQ(st.hole_bytes, 300 + 3 * PAGE_SIZE - big);
+    CHECK_EQ(mems_check(stderr), 0);
 
     /* Reuse with a split: 50 bytes from the 300-byte HOLE. */
     void *e = mems_malloc(50);
-    TK_CHECK(e == V(BASE));
-    TK_CHECK_EQ(mems_g.main_head->nsegs, 3);
-    TK_CHECK_EQ(mems_g.main_head->sub_head->next->size, 250);
-    TK_CHECK_EQ(mems_g.main_head->sub_head->next->type, MEMS_HOLE);
+    CHECK(e == V(BASE));
+    CHECK_EQ(mems_g.main_head->nsegs, 3);
+    CHECK_EQ(mems_g.main_head->sub_head->next->size, 250);
+    CHECK_EQ(mems_g.main_head->sub_head->next->type, MEMS_HOLE);
 
     /* Free c: merges with the 250-byte HOLE before it. */
-    TK_CHECK(mems_free(c) == 0);
-    TK_CHECK_EQ(mems_g.main_head->nsegs, 2);
-    TK_CHECK_EQ(mems_g.main_head->sub_tail->size, PAGE_SIZE - 50);
+    CHECK(mems_free(c) == 0);
+    CHECK_EQ(mems_g.main_head->nsegs, 2);
+    CHECK_EQ(mems_g.main_head->sub_tail->size, PAGE_SIZE - 50);
     /* Free e: the whole page is one HOLE; MeMS keeps the mapping. */
-    TK_CHECK(mems_free(e) == 0);
-    TK_CHECK(mems_free(d) == 0);
+    CHECK(mems_free(e) == 0);
+    CHECK(mems_free(d) == 0);
     st = stats();
-    TK_CHECK_EQ(st.holes, 2);
-    TK_CHECK_EQ(st.process_bytes, 0);
-    TK_CHECK_EQ(st.data_pages, 4);
-    TK_CHECK_EQ(st.hole_bytes, 4 * PAGE_SIZE);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK_EQ(st.holes, 2);
+    CHECK_EQ(st.process_bytes, 0);
+    CHECK_EQ(st.data_pages, 4);
+    CHECK_EQ(st.hole_bytes, 4 * PAGE_SIZE);
+    CHECK_EQ(mems_check(stderr), 0);
 
     /* A request as large as the second mapping reuses it, not mmap. */
     void *f = mems_malloc(3 * PAGE_SIZE);
-    TK_CHECK(f == V(BASE + PAGE_SIZE));
-    TK_CHECK_EQ(stats().data_pages, 4);
+    CHECK(f == V(BASE + PAGE_SIZE));
+    CHECK_EQ(stats().data_pages, 4);
     mems_finish();
-    TK_CHECK_EQ(mems_footprint(), 0);
-    TK_CHECK(!mems_is_initialized());
+    CHECK_EQ(mems_footprint(), 0);
+    CHECK(!mems_is_initialized());
 }
 
 typedef struct walk_acc {
@@ -171,41 +171,41 @@ static void test_node_pool(void) {
     static void *v[N];
     for (size_t i = 0; i < N; i++) {
         v[i] = mems_malloc(16 + (i % 5) * 16);
-        TK_CHECK(v[i] != NULL);
+        CHECK(v[i] != NULL);
     }
     mems_stats st = stats();
     size_t nodes = st.main_len + st.process_segments + st.holes;
     size_t meta_needed = (nodes + MEMS_SLOTS_PER_PAGE - 1) / MEMS_SLOTS_PER_PAGE;
-    TK_CHECK(st.meta_pages >= meta_needed);
-    TK_CHECK(st.meta_pages <= meta_needed + 1); /* reservations run a little ahead */
-    TK_CHECK_EQ(mems_footprint(), (st.data_pages + st.meta_pages) * PAGE_SIZE);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK(st.meta_pages >= meta_needed);
+    CHECK(st.meta_pages <= meta_needed + 1); /* reservations run a little ahead */
+    CHECK_EQ(mems_footprint(), (st.data_pages + st.meta_pages) * PAGE_SIZE);
+    CHECK_EQ(mems_check(stderr), 0);
 
     walk_acc w = {0};
-    TK_CHECK(mems_walk(walk_fn, &w) == 0);
-    TK_CHECK(!w.gap);
-    TK_CHECK_EQ(w.bytes, st.data_pages * PAGE_SIZE);
-    TK_CHECK_EQ(w.n, st.process_segments + st.holes);
+    CHECK(mems_walk(walk_fn, &w) == 0);
+    CHECK(!w.gap);
+    CHECK_EQ(w.bytes, st.data_pages * PAGE_SIZE);
+    CHECK_EQ(w.n, st.process_segments + st.holes);
 
     /* Free every other one, then the rest: all HOLEs merge back to one per
      * mapping; the pool keeps its pages, its slots go back on the free list. */
     for (size_t i = 0; i < N; i += 2)
-        TK_CHECK(mems_free(v[i]) == 0);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+        CHECK(mems_free(v[i]) == 0);
+    CHECK_EQ(mems_check(stderr), 0);
     for (size_t i = 1; i < N; i += 2)
-        TK_CHECK(mems_free(v[i]) == 0);
+        CHECK(mems_free(v[i]) == 0);
     st = stats();
-    TK_CHECK_EQ(st.holes, st.main_len);
-    TK_CHECK_EQ(st.process_segments, 0);
-    TK_CHECK_EQ(mems_g.free_count, st.meta_pages * MEMS_SLOTS_PER_PAGE - 2 * st.main_len);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK_EQ(st.holes, st.main_len);
+    CHECK_EQ(st.process_segments, 0);
+    CHECK_EQ(mems_g.free_count, st.meta_pages * MEMS_SLOTS_PER_PAGE - 2 * st.main_len);
+    CHECK_EQ(mems_check(stderr), 0);
 
     const void *lo, *hi;
     mems_range(&lo, &hi);
-    TK_CHECK(lo != NULL && (uintptr_t)hi - (uintptr_t)lo >= st.data_pages * PAGE_SIZE);
+    CHECK(lo != NULL && (uintptr_t)hi - (uintptr_t)lo >= st.data_pages * PAGE_SIZE);
     mems_finish();
     mems_range(&lo, &hi);
-    TK_CHECK(lo == NULL && hi == NULL);
+    CHECK(lo == NULL && hi == NULL);
 }
 
 /* mems_finish then mems_init: a fresh system, virtual addresses from the
@@ -214,14 +214,14 @@ static void test_restart(void) {
     mems_init();
     void *a = mems_malloc(10);
     void *b = mems_malloc(10);
-    TK_CHECK(a == V(BASE) && b == V(BASE + 10));
+    CHECK(a == V(BASE) && b == V(BASE + 10));
     mems_init(); /* already initialised: keeps everything */
-    TK_CHECK_EQ(mems_segment_size(b), 10);
+    CHECK_EQ(mems_segment_size(b), 10);
     mems_finish();
     mems_finish(); /* a second finish does nothing */
     mems_init();
-    TK_CHECK(mems_malloc(10) == V(BASE));
-    TK_CHECK_EQ(stats().data_pages, 1);
+    CHECK(mems_malloc(10) == V(BASE));
+    CHECK_EQ(stats().data_pages, 1);
     mems_finish();
 }
 
@@ -229,5 +229,5 @@ int main(void) {
     test_first_mapping();
     test_node_pool();
     test_restart();
-    return tk_finish("test_mems_api");
+    return check_finish("test_mems_api");
 }

@@ -5,9 +5,9 @@
  * freed twice). Each must fail with its error code and errno, and leave
  * MeMS exactly as it was.
  */
+#include "check.h"
 #include "mems_impl.h"
 #include "mems_inspect.h"
-#include "tk.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -16,21 +16,21 @@
 #define V(x) ((void *)(uintptr_t)(x))
 
 static void expect_error(int err, int errno_value) {
-    TK_CHECK_EQ(mems_last_error(), err);
-    TK_CHECK_EQ(errno, errno_value);
+    CHECK_EQ(mems_last_error(), err);
+    CHECK_EQ(errno, errno_value);
 }
 
 static void test_not_initialised(void) {
     errno = 0;
-    TK_CHECK(mems_malloc(10) == NULL);
+    CHECK(mems_malloc(10) == NULL);
     expect_error(MEMS_E_NOT_INIT, EINVAL);
-    TK_CHECK(mems_free(V(MEMS_VIRTUAL_BASE)) == -1);
+    CHECK(mems_free(V(MEMS_VIRTUAL_BASE)) == -1);
     expect_error(MEMS_E_NOT_INIT, EINVAL);
-    TK_CHECK(mems_get(V(MEMS_VIRTUAL_BASE)) == NULL);
-    TK_CHECK_EQ(mems_footprint(), 0);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK(mems_get(V(MEMS_VIRTUAL_BASE)) == NULL);
+    CHECK_EQ(mems_footprint(), 0);
+    CHECK_EQ(mems_check(stderr), 0);
     mems_stats st;
-    TK_CHECK(mems_get_stats(&st) == -1);
+    CHECK(mems_get_stats(&st) == -1);
 }
 
 /* Every failing call below must leave this snapshot unchanged. */
@@ -43,8 +43,8 @@ static mems_stats snap(void) {
 
 static void same_as(const mems_stats *before) {
     mems_stats now = snap();
-    TK_CHECK(memcmp(&now, before, sizeof now) == 0);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK(memcmp(&now, before, sizeof now) == 0);
+    CHECK_EQ(mems_check(stderr), 0);
 }
 
 static void test_bad_sizes(void) {
@@ -53,7 +53,7 @@ static void test_bad_sizes(void) {
     mems_stats before = snap();
 
     errno = 0;
-    TK_CHECK(mems_malloc(0) == NULL);
+    CHECK(mems_malloc(0) == NULL);
     expect_error(MEMS_E_ZERO_SIZE, EINVAL);
     same_as(&before);
 
@@ -61,13 +61,13 @@ static void test_bad_sizes(void) {
                            SIZE_MAX / 2, (size_t)1 << 62, (size_t)100000000000000000ULL};
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
         errno = 0;
-        TK_CHECK(mems_malloc(huge[i]) == NULL);
+        CHECK(mems_malloc(huge[i]) == NULL);
         expect_error(MEMS_E_NOMEM, ENOMEM);
         same_as(&before);
     }
-    TK_CHECK(mems_free(NULL) == 0); /* like free(3) */
+    CHECK(mems_free(NULL) == 0); /* like free(3) */
     same_as(&before);
-    TK_CHECK(mems_segment_size(keep) == 64);
+    CHECK(mems_segment_size(keep) == 64);
     mems_finish();
 }
 
@@ -78,7 +78,7 @@ static void test_bad_addresses(void) {
     void *c = mems_malloc(100);
     unsigned char *pb = mems_get(b);
     memset(pb, 0x77, 100);
-    TK_CHECK(mems_free(b) == 0);
+    CHECK(mems_free(b) == 0);
     mems_stats before = snap();
 
     const uintptr_t outside[] = {1, MEMS_VIRTUAL_BASE - 1, MEMS_VIRTUAL_BASE + PAGE_SIZE,
@@ -86,44 +86,44 @@ static void test_bad_addresses(void) {
                                  UINTPTR_MAX};
     for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
         errno = 0;
-        TK_CHECK(mems_free(V(outside[i])) == -1);
+        CHECK(mems_free(V(outside[i])) == -1);
         expect_error(MEMS_E_UNKNOWN, EINVAL);
-        TK_CHECK(mems_get(V(outside[i])) == NULL);
+        CHECK(mems_get(V(outside[i])) == NULL);
         expect_error(MEMS_E_UNKNOWN, EINVAL);
         same_as(&before);
     }
 
     /* Interior of a PROCESS segment: mems_get is fine there (the user
      * writes at offsets), mems_free is not. */
-    TK_CHECK(mems_free((char *)a + 1) == -1);
+    CHECK(mems_free((char *)a + 1) == -1);
     expect_error(MEMS_E_NOT_START, EINVAL);
-    TK_CHECK(mems_free((char *)c + 99) == -1);
+    CHECK(mems_free((char *)c + 99) == -1);
     expect_error(MEMS_E_NOT_START, EINVAL);
-    TK_CHECK(mems_get((char *)c + 99) != NULL);
+    CHECK(mems_get((char *)c + 99) != NULL);
     same_as(&before);
 
     /* b is a HOLE now: a second free and a translation both fail. */
-    TK_CHECK(mems_free(b) == -1);
+    CHECK(mems_free(b) == -1);
     expect_error(MEMS_E_IN_HOLE, EINVAL);
-    TK_CHECK(mems_get(b) == NULL);
+    CHECK(mems_get(b) == NULL);
     expect_error(MEMS_E_IN_HOLE, EINVAL);
-    TK_CHECK(mems_free((char *)c + 100) == -1); /* the tail HOLE */
+    CHECK(mems_free((char *)c + 100) == -1); /* the tail HOLE */
     expect_error(MEMS_E_IN_HOLE, EINVAL);
     same_as(&before);
 
     /* After a merge the old start is interior to a HOLE: still refused. */
-    TK_CHECK(mems_free(a) == 0);
-    TK_CHECK(mems_free(b) == -1);
+    CHECK(mems_free(a) == 0);
+    CHECK(mems_free(b) == -1);
     expect_error(MEMS_E_IN_HOLE, EINVAL);
-    TK_CHECK_EQ(mems_check(stderr), 0);
+    CHECK_EQ(mems_check(stderr), 0);
     mems_finish();
 }
 
 static void test_strerror(void) {
     for (int e = MEMS_OK; e <= MEMS_E_IN_HOLE; e++)
-        TK_CHECK(mems_strerror(e) != NULL && strlen(mems_strerror(e)) > 5);
-    TK_CHECK(strcmp(mems_strerror(-1), mems_strerror(999)) == 0);
-    TK_CHECK(strcmp(mems_strerror(MEMS_E_UNKNOWN), mems_strerror(MEMS_E_IN_HOLE)) != 0);
+        CHECK(mems_strerror(e) != NULL && strlen(mems_strerror(e)) > 5);
+    CHECK(strcmp(mems_strerror(-1), mems_strerror(999)) == 0);
+    CHECK(strcmp(mems_strerror(MEMS_E_UNKNOWN), mems_strerror(MEMS_E_IN_HOLE)) != 0);
 }
 
 int main(void) {
@@ -131,5 +131,5 @@ int main(void) {
     test_bad_sizes();
     test_bad_addresses();
     test_strerror();
-    return tk_finish("test_mems_bad");
+    return check_finish("test_mems_bad");
 }

@@ -8,9 +8,9 @@
  * left, every mapping one HOLE, nothing unmapped before destroy). The
  * random runs come from the kit, with seeds and sizes of their own.
  */
+#include "check.h"
 #include "mems.h"
 #include "mems_inspect.h"
-#include "tk.h"
 #include "tk_model.h"
 
 #include <stdint.h>
@@ -18,49 +18,47 @@
 
 static void at_empty(const fb_allocator *a, void *heap) {
     mems_stats st;
-    TK_CHECK(mems_get_stats(&st) == 0);
-    TK_CHECK_EQ(st.process_bytes, 0);
-    TK_CHECK_EQ(st.holes, st.main_len);
-    TK_CHECK_EQ(a->footprint(heap), (st.data_pages + st.meta_pages) * mems_page_size());
-    TK_CHECK(st.data_pages > 0); /* MeMS unmaps only in mems_finish */
+    CHECK(mems_get_stats(&st) == 0);
+    CHECK_EQ(st.process_bytes, 0);
+    CHECK_EQ(st.holes, st.main_len);
+    CHECK_EQ(a->footprint(heap), (st.data_pages + st.meta_pages) * mems_page_size());
+    CHECK(st.data_pages > 0); /* MeMS unmaps only in mems_finish */
 }
 
 static void test_adapter_mapping(const fb_allocator *a) {
-    TK_CHECK(strcmp(a->name, "mems") == 0 && strcmp(a->group, "seed") == 0);
-    TK_CHECK_EQ(a->align, 16);
-    TK_CHECK(a->available());
+    CHECK(strcmp(a->name, "mems") == 0 && strcmp(a->group, "seed") == 0);
+    CHECK_EQ(a->align, 16);
+    CHECK(a->available());
     void *heap = a->create(NULL);
-    TK_CHECK(heap != NULL);
+    CHECK(heap != NULL);
     if (!heap)
         return;
     void *p = a->malloc(heap, 1);
     void *q = a->malloc(heap, 0);
-    TK_CHECK_EQ(mems_segment_size(p), 16);
-    TK_CHECK_EQ(mems_segment_size(q), 16);
-    TK_CHECK((uintptr_t)q == (uintptr_t)p + 16);
-    TK_CHECK(a->payload(heap, p) == mems_get(p));
-    TK_CHECK((uintptr_t)a->payload(heap, q) % 16 == 0);
+    CHECK_EQ(mems_segment_size(p), 16);
+    CHECK_EQ(mems_segment_size(q), 16);
+    CHECK((uintptr_t)q == (uintptr_t)p + 16);
+    CHECK(a->payload(heap, p) == mems_get(p));
+    CHECK((uintptr_t)a->payload(heap, q) % 16 == 0);
 
     memset(a->payload(heap, p), 0x3C, 16);
-    TK_CHECK(a->realloc(heap, p, 10) == p);  /* fits: stays */
+    CHECK(a->realloc(heap, p, 10) == p);  /* fits: stays */
     void *r = a->realloc(heap, p, 100);      /* grows: moves, keeps bytes */
-    TK_CHECK(r != NULL && r != p);
-    TK_CHECK(((unsigned char *)a->payload(heap, r))[15] == 0x3C);
-    TK_CHECK(a->realloc(heap, p, 10) == NULL); /* p was freed by the move */
-    TK_CHECK(a->free(heap, p) != 0);
-    TK_CHECK(a->free(heap, NULL) == 0);
-    TK_CHECK(a->check(heap, stderr) == 0);
+    CHECK(r != NULL && r != p);
+    CHECK(((unsigned char *)a->payload(heap, r))[15] == 0x3C);
+    CHECK(a->realloc(heap, p, 10) == NULL); /* p was freed by the move */
+    CHECK(a->free(heap, p) != 0);
+    CHECK(a->free(heap, NULL) == 0);
+    CHECK(a->check(heap, stderr) == 0);
     a->destroy(heap);
     /* The handle is a token of the adapter's, so this is defined here:
      * mems_finish gave every page back. */
-    TK_CHECK_EQ(a->footprint(heap), 0);
+    CHECK_EQ(a->footprint(heap), 0);
 }
 
 int main(void) {
     const fb_allocator *a = fb_allocator_find("mems");
-    TK_CHECK(a != NULL);
-    if (!a)
-        return tk_finish("test_mems_model");
+    CHECK_STOP(a != NULL);
     test_adapter_mapping(a);
     /* Requests up to three MeMS pages, so that segments span mappings. */
     for (unsigned seed = 2; seed <= 4; seed++) {
@@ -71,7 +69,7 @@ int main(void) {
         cfg.check_every = 37;
         cfg.at_empty = at_empty;
         tk_model_result res = tk_model_run(a, tk_profile_find(a), &cfg);
-        TK_CHECK(res.peak_footprint > 0);
+        CHECK(res.peak_footprint > 0);
     }
-    return tk_finish("test_mems_model");
+    return check_finish("test_mems_model");
 }

@@ -10,6 +10,7 @@
  * (including an interior pointer behind a forged header); corruption seen
  * by Mem_Check and Mem_Free; walk/stats; reset; fit persistence.
  */
+#include "check.h"
 #include "mem.h"
 #include "mem_inspect.h"
 
@@ -17,18 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                    \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
 
 #define CHECK_CLEAN() CHECK(Mem_Check(stderr) == 0, "Mem_Check found damage")
 
@@ -317,10 +306,5 @@ int main(void) {
     test_bad_pointers();
     test_corruption();
     test_walk_stats_reset();
-    if (failures) {
-        fprintf(stderr, "%d failures\n", failures);
-        return 1;
-    }
-    printf("Mem_* API tests passed\n");
-    return 0;
+    return check_finish("test_ostep_api");
 }

@@ -6,17 +6,17 @@
  * page header, freed twice, in a page already given back). Each fails with
  * its error code and errno and leaves the manager exactly as it was.
  */
+#include "check.h"
 #include "pagefamily_impl.h"
 #include "pagefamily_inspect.h"
-#include "tk.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void expect_error(int err, int errno_value) {
-    TK_CHECK_EQ(mm_last_error(), err);
-    TK_CHECK_EQ(errno, errno_value);
+    CHECK_EQ(mm_last_error(), err);
+    CHECK_EQ(errno, errno_value);
 }
 
 static mm_usage snap(void) {
@@ -28,27 +28,27 @@ static mm_usage snap(void) {
 
 static void same_as(const mm_usage *before) {
     mm_usage now = snap();
-    TK_CHECK(memcmp(&now, before, sizeof now) == 0);
-    TK_CHECK_EQ(mm_check(stderr), 0);
+    CHECK(memcmp(&now, before, sizeof now) == 0);
+    CHECK_EQ(mm_check(stderr), 0);
 }
 
 static void test_not_initialised(void) {
     errno = 0;
-    TK_CHECK(mm_instantiate_new_page_family("emp_t", 36) == -1);
+    CHECK(mm_instantiate_new_page_family("emp_t", 36) == -1);
     expect_error(MM_E_NOT_INIT, EINVAL);
-    TK_CHECK(xcalloc("emp_t", 1) == NULL);
+    CHECK(xcalloc("emp_t", 1) == NULL);
     expect_error(MM_E_NOT_INIT, EINVAL);
     int x;
-    TK_CHECK(xfree(&x) == -1);
+    CHECK(xfree(&x) == -1);
     expect_error(MM_E_NOT_INIT, EINVAL);
-    TK_CHECK(lookup_page_family_by_name("emp_t") == NULL);
-    TK_CHECK_EQ(mm_max_request(), 0);
-    TK_CHECK_EQ(mm_check(stderr), 0);
+    CHECK(lookup_page_family_by_name("emp_t") == NULL);
+    CHECK_EQ(mm_max_request(), 0);
+    CHECK_EQ(mm_check(stderr), 0);
 }
 
 static void test_registration(void) {
     mm_init();
-    TK_CHECK(mm_instantiate_new_page_family("emp_t", 36) == 0);
+    CHECK(mm_instantiate_new_page_family("emp_t", 36) == 0);
     mm_usage before = snap();
 
     char longest[MM_MAX_STRUCT_NAME], too_long[MM_MAX_STRUCT_NAME + 1];
@@ -59,63 +59,63 @@ static void test_registration(void) {
     const char *bad_names[] = {NULL, "", too_long};
     for (size_t i = 0; i < 3; i++) {
         errno = 0;
-        TK_CHECK(mm_instantiate_new_page_family(bad_names[i], 8) == -1);
+        CHECK(mm_instantiate_new_page_family(bad_names[i], 8) == -1);
         expect_error(MM_E_BAD_NAME, EINVAL);
         same_as(&before);
     }
     errno = 0;
-    TK_CHECK(mm_instantiate_new_page_family("emp_t", 36) == -1);
+    CHECK(mm_instantiate_new_page_family("emp_t", 36) == -1);
     expect_error(MM_E_DUPLICATE, EINVAL);
-    TK_CHECK(mm_instantiate_new_page_family("emp_t", 99) == -1); /* other size: still */
+    CHECK(mm_instantiate_new_page_family("emp_t", 99) == -1); /* other size: still */
     expect_error(MM_E_DUPLICATE, EINVAL);
     same_as(&before);
 
     const uint32_t bad_sizes[] = {0, (uint32_t)mm_max_request() + 1, UINT32_MAX};
     for (size_t i = 0; i < 3; i++) {
         errno = 0;
-        TK_CHECK(mm_instantiate_new_page_family("sized", bad_sizes[i]) == -1);
+        CHECK(mm_instantiate_new_page_family("sized", bad_sizes[i]) == -1);
         expect_error(MM_E_BAD_SIZE, EINVAL);
         same_as(&before);
     }
     /* The limits themselves are fine. */
-    TK_CHECK(mm_instantiate_new_page_family(longest, 1) == 0);
-    TK_CHECK(mm_instantiate_new_page_family("page_sized", (uint32_t)mm_max_request()) == 0);
-    TK_CHECK_EQ(mm_check(stderr), 0);
+    CHECK(mm_instantiate_new_page_family(longest, 1) == 0);
+    CHECK(mm_instantiate_new_page_family("page_sized", (uint32_t)mm_max_request()) == 0);
+    CHECK_EQ(mm_check(stderr), 0);
     mm_shutdown();
 }
 
 static void test_bad_requests(void) {
     mm_init();
-    TK_CHECK(mm_instantiate_new_page_family("emp_t", 36) == 0);
+    CHECK(mm_instantiate_new_page_family("emp_t", 36) == 0);
     void *keep = xcalloc("emp_t", 1);
     mm_usage before = snap();
 
     errno = 0;
-    TK_CHECK(xcalloc("student_t", 1) == NULL);
+    CHECK(xcalloc("student_t", 1) == NULL);
     expect_error(MM_E_UNREGISTERED, EINVAL);
-    TK_CHECK(xcalloc(NULL, 1) == NULL);
+    CHECK(xcalloc(NULL, 1) == NULL);
     expect_error(MM_E_UNREGISTERED, EINVAL);
-    TK_CHECK(xcalloc("emp_t", 0) == NULL);
+    CHECK(xcalloc("emp_t", 0) == NULL);
     expect_error(MM_E_ZERO_UNITS, EINVAL);
     const size_t too_many[] = {mm_max_request() / 36 + 1, SIZE_MAX, SIZE_MAX / 36 + 1,
                                (size_t)1 << 40};
     for (size_t i = 0; i < 4; i++) {
         errno = 0;
-        TK_CHECK(xcalloc("emp_t", too_many[i]) == NULL);
+        CHECK(xcalloc("emp_t", too_many[i]) == NULL);
         expect_error(MM_E_TOO_LARGE, EINVAL);
         same_as(&before);
     }
-    TK_CHECK(mm_block_data_size(keep) == 48);
+    CHECK(mm_block_data_size(keep) == 48);
     mm_shutdown();
 }
 
 static void test_bad_frees(void) {
     mm_init();
-    TK_CHECK(mm_instantiate_new_page_family("emp_t", 36) == 0);
+    CHECK(mm_instantiate_new_page_family("emp_t", 36) == 0);
     char *a = xcalloc("emp_t", 1), *b = xcalloc("emp_t", 1), *c = xcalloc("emp_t", 1);
-    TK_CHECK(a && b && c);
+    CHECK(a && b && c);
     memset(b, 0x42, 36);
-    TK_CHECK(xfree(a) == 0);
+    CHECK(xfree(a) == 0);
     mm_usage before = snap();
 
     int on_stack;
@@ -123,7 +123,7 @@ static void test_bad_frees(void) {
     void *foreign[] = {&on_stack, heap_mem, (void *)(uintptr_t)16, (void *)UINTPTR_MAX};
     for (size_t i = 0; i < 4; i++) {
         errno = 0;
-        TK_CHECK(xfree(foreign[i]) == -1);
+        CHECK(xfree(foreign[i]) == -1);
         expect_error(MM_E_FOREIGN, EINVAL);
         same_as(&before);
     }
@@ -134,26 +134,26 @@ static void test_bad_frees(void) {
                          (char *)pg + mm_page_size() - 1};
     for (size_t i = 0; i < 6; i++) {
         errno = 0;
-        TK_CHECK(xfree(not_block[i]) == -1);
+        CHECK(xfree(not_block[i]) == -1);
         expect_error(MM_E_NOT_BLOCK, EINVAL);
         same_as(&before);
     }
     /* a is free (and alone: its neighbour b is allocated). */
     errno = 0;
-    TK_CHECK(xfree(a) == -1);
+    CHECK(xfree(a) == -1);
     expect_error(MM_E_DOUBLE_FREE, EINVAL);
     same_as(&before);
-    TK_CHECK(mm_block_data_size(a) == 0);
-    TK_CHECK(mm_last_error() == MM_E_DOUBLE_FREE); /* the query left it alone */
-    TK_CHECK(b[35] == 0x42);
+    CHECK(mm_block_data_size(a) == 0);
+    CHECK(mm_last_error() == MM_E_DOUBLE_FREE); /* the query left it alone */
+    CHECK(b[35] == 0x42);
 
     /* Once the page is given back, its old pointers are foreign. */
-    TK_CHECK(xfree(b) == 0 && xfree(c) == 0);
-    TK_CHECK_EQ(snap().data_pages, 0);
-    TK_CHECK(xfree(b) == -1);
+    CHECK(xfree(b) == 0 && xfree(c) == 0);
+    CHECK_EQ(snap().data_pages, 0);
+    CHECK(xfree(b) == -1);
     expect_error(MM_E_FOREIGN, EINVAL);
-    TK_CHECK(xfree(NULL) == 0);
-    TK_CHECK_EQ(mm_check(stderr), 0);
+    CHECK(xfree(NULL) == 0);
+    CHECK_EQ(mm_check(stderr), 0);
     mm_shutdown();
 }
 
@@ -164,18 +164,18 @@ static void print_unknown(void *unused) {
 
 static void test_print_unknown(void) {
     mm_init();
-    char *out = tk_capture(print_unknown, NULL);
-    TK_CHECK(out && strcmp(out, "mm_print_memory_usage: no page family is registered as "
-                                "\"no_such_t\"\n") == 0);
+    char *out = check_capture(print_unknown, NULL);
+    CHECK(out && strcmp(out, "mm_print_memory_usage: no page family is registered as "
+                             "\"no_such_t\"\n") == 0);
     free(out);
-    TK_CHECK_EQ(mm_last_error(), MM_E_UNREGISTERED);
+    CHECK_EQ(mm_last_error(), MM_E_UNREGISTERED);
     mm_shutdown();
 }
 
 static void test_strerror(void) {
     for (int e = MM_OK; e <= MM_E_DOUBLE_FREE; e++)
-        TK_CHECK(mm_strerror(e) != NULL && strlen(mm_strerror(e)) > 5);
-    TK_CHECK(strcmp(mm_strerror(-1), mm_strerror(1000)) == 0);
+        CHECK(mm_strerror(e) != NULL && strlen(mm_strerror(e)) > 5);
+    CHECK(strcmp(mm_strerror(-1), mm_strerror(1000)) == 0);
 }
 
 int main(void) {
@@ -185,5 +185,5 @@ int main(void) {
     test_bad_frees();
     test_print_unknown();
     test_strerror();
-    return tk_finish("test_pagefamily_bad");
+    return check_finish("test_pagefamily_bad");
 }

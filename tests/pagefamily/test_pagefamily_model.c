@@ -6,9 +6,9 @@
  * after destroy, and, once a random run of the kit has freed everything,
  * every data page given back.
  */
+#include "check.h"
 #include "pagefamily.h"
 #include "pagefamily_inspect.h"
-#include "tk.h"
 #include "tk_model.h"
 
 #include <stdint.h>
@@ -16,20 +16,20 @@
 
 static void at_empty(const fb_allocator *a, void *heap) {
     mm_usage u;
-    TK_CHECK(mm_get_usage(&u) == 0);
-    TK_CHECK_EQ(u.data_pages, 0);
-    TK_CHECK_EQ(u.used_blocks, 0);
+    CHECK(mm_get_usage(&u) == 0);
+    CHECK_EQ(u.data_pages, 0);
+    CHECK_EQ(u.used_blocks, 0);
     /* Only the family records are left: every data page and large mapping
      * went back to the kernel. */
-    TK_CHECK_EQ(a->footprint(heap), u.family_pages * mm_page_size());
+    CHECK_EQ(a->footprint(heap), u.family_pages * mm_page_size());
 }
 
 static void test_adapter_mapping(const fb_allocator *a) {
-    TK_CHECK(strcmp(a->name, "pagefamily") == 0 && strcmp(a->group, "seed") == 0);
-    TK_CHECK_EQ(a->align, 16);
-    TK_CHECK(a->payload == NULL);
+    CHECK(strcmp(a->name, "pagefamily") == 0 && strcmp(a->group, "seed") == 0);
+    CHECK_EQ(a->align, 16);
+    CHECK(a->payload == NULL);
     void *heap = a->create(NULL);
-    TK_CHECK(heap != NULL);
+    CHECK(heap != NULL);
     if (!heap)
         return;
     /* Size classes: the smallest class that holds the request. */
@@ -38,40 +38,38 @@ static void test_adapter_mapping(const fb_allocator *a) {
                                          {mm_max_request(), mm_max_request()}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         void *p = a->malloc(heap, cases[i].n);
-        TK_CHECK(p != NULL);
-        TK_CHECK_EQ(mm_block_data_size(p), cases[i].cls);
+        CHECK(p != NULL);
+        CHECK_EQ(mm_block_data_size(p), cases[i].cls);
         char name[MM_MAX_STRUCT_NAME];
         snprintf(name, sizeof name, "fb_class_%zu", cases[i].cls);
-        TK_CHECK(lookup_page_family_by_name(name) != NULL);
+        CHECK(lookup_page_family_by_name(name) != NULL);
     }
     /* Beyond a page: its own mapping, not a block. */
     size_t fp0 = a->footprint(heap);
     size_t big = mm_max_request() + 1;
     unsigned char *p = a->malloc(heap, big);
-    TK_CHECK(p != NULL && (uintptr_t)p % 16 == 0);
-    TK_CHECK_EQ(mm_block_data_size(p), 0);
+    CHECK(p != NULL && (uintptr_t)p % 16 == 0);
+    CHECK_EQ(mm_block_data_size(p), 0);
     size_t ps = mm_page_size(); /* a 32-byte header, then the payload */
-    TK_CHECK_EQ(a->footprint(heap) - fp0, (32 + big + ps - 1) / ps * ps);
+    CHECK_EQ(a->footprint(heap) - fp0, (32 + big + ps - 1) / ps * ps);
     memset(p, 0x6B, big);
     unsigned char *q = a->realloc(heap, p, 3 * mm_page_size());
-    TK_CHECK(q != NULL && q[big - 1] == 0x6B && q[0] == 0x6B);
-    TK_CHECK(a->free(heap, p) != 0); /* moved: the old one is gone */
-    TK_CHECK(a->free(heap, q) == 0);
-    TK_CHECK_EQ(a->footprint(heap), fp0);
+    CHECK(q != NULL && q[big - 1] == 0x6B && q[0] == 0x6B);
+    CHECK(a->free(heap, p) != 0); /* moved: the old one is gone */
+    CHECK(a->free(heap, q) == 0);
+    CHECK_EQ(a->footprint(heap), fp0);
     /* Just past the large header's rounding: refused, not wrapped. */
-    TK_CHECK(a->malloc(heap, SIZE_MAX - 40) == NULL);
-    TK_CHECK(a->check(heap, stderr) == 0);
+    CHECK(a->malloc(heap, SIZE_MAX - 40) == NULL);
+    CHECK(a->check(heap, stderr) == 0);
     a->destroy(heap);
     /* The handle is a token of the adapter's, so this is defined here:
      * the shutdown gave every page back. */
-    TK_CHECK_EQ(a->footprint(heap), 0);
+    CHECK_EQ(a->footprint(heap), 0);
 }
 
 int main(void) {
     const fb_allocator *a = fb_allocator_find("pagefamily");
-    TK_CHECK(a != NULL);
-    if (!a)
-        return tk_finish("test_pagefamily_model");
+    CHECK_STOP(a != NULL);
     test_adapter_mapping(a);
     for (unsigned seed = 2; seed <= 4; seed++) {
         tk_model_cfg cfg = tk_model_defaults(seed);
@@ -80,7 +78,7 @@ int main(void) {
         cfg.check_every = 37;
         cfg.at_empty = at_empty;
         tk_model_result res = tk_model_run(a, tk_profile_find(a), &cfg);
-        TK_CHECK(res.peak_footprint > 0);
+        CHECK(res.peak_footprint > 0);
     }
-    return tk_finish("test_pagefamily_model");
+    return check_finish("test_pagefamily_model");
 }

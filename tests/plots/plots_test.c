@@ -14,6 +14,7 @@
  * numbers, none of which may be drawn); heap maps for first and tlsf only;
  * a small bench.json.
  */
+#include "check.h"
 #include "jread.h"
 #include "metrics.h"
 #include "plots.h"
@@ -28,18 +29,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            failures++;                                                               \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond);  \
-            fprintf(stderr, __VA_ARGS__);                                             \
-            fputc('\n', stderr);                                                      \
-        }                                                                             \
-    } while (0)
 
 static const char *fixture;
 /* tests/json/fixtures: files Google Benchmark really wrote (the bench cases). */
@@ -789,22 +778,15 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(cases[i].name, argv[1]) != 0)
             continue;
-        if (cases[i].needs_gnuplot && !have_gnuplot()) {
-            printf("plots.%s: skipped: gnuplot is not installed (apt-get install "
-                   "gnuplot-nox)\n", argv[1]);
-            return 77;
-        }
+        if (cases[i].needs_gnuplot && !have_gnuplot())
+            check_skip("plots.%s: gnuplot is not installed (apt-get install gnuplot-nox)",
+                       argv[1]);
         if (fresh_copy() != 0)
             return 1;
         cases[i].fn();
         cleanup();
         free(captured);
-        if (failures) {
-            fprintf(stderr, "plots.%s: %d check(s) failed\n", argv[1], failures);
-            return 1;
-        }
-        printf("plots.%s: all checks passed\n", argv[1]);
-        return 0;
+        return check_finish("plots.%s", argv[1]);
     }
     fprintf(stderr, "plots_test: unknown case %s\n", argv[1]);
     return 2;

@@ -19,9 +19,16 @@
  *     an interior free, a double free, a free and a realloc of a pointer
  *     the allocator never handed out; the heap must stay usable.
  *
+ * The checks are check.h's, which print with one write(2) and no malloc,
+ * so a failure can be reported from any thread, in the forked child, and
+ * while the library under test is the program's malloc.
+ *
  * Usage: pl_stress [--threads N] [--iters N] [--seed S] [--hostile]
- * Prints one summary line; exit 0 when every check passed.
+ * Prints what it ran and the checks' summary; exit 0 when every check
+ * passed.
  */
+#include "check.h"
+
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -32,18 +39,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static atomic_long failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            atomic_fetch_add(&failures, 1);                                                        \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
 
 /* Sizes and alignments through volatile, so the compiler cannot fold an
  * impossible request at build time. */
@@ -292,7 +287,7 @@ static int child_work(block *inherited) {
         if (b[i].p)
             free_one(&b[i]);
     free_one(inherited);
-    return atomic_load(&failures) ? 3 : 0;
+    return check_failures() ? 3 : 0;
 }
 
 static void fork_in_the_middle(long target) {
@@ -515,8 +510,7 @@ int main(int argc, char **argv) {
     if (do_hostile)
         hostile();
 
-    long f = atomic_load(&failures);
-    printf("pl_stress: %ld threads x %ld ops, fork, %s: %ld failure(s)\n", nthreads, iters,
-           do_hostile ? "hostile pointers" : "no hostile pointers", f);
-    return f ? 1 : 0;
+    printf("pl_stress: %ld threads x %ld ops, fork, %s\n", nthreads, iters,
+           do_hostile ? "hostile pointers" : "no hostile pointers");
+    return check_finish("pl_stress");
 }

@@ -2,7 +2,7 @@
  * test_events.c: unit tests of events.c (pointer events to id ops) and
  * repwrite.c (the trace writer), the two modules the recorder and the
  * mtrace converter share. Checks go on after a failure; each failure says
- * what and where; the exit status is the number of failures (capped).
+ * what and where.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,19 +10,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "check.h"
 #include "events.h"
 #include "repwrite.h"
 #include "trace.h"
-
-static int failures;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);           \
-            failures++;                                                      \
-        }                                                                    \
-    } while (0)
 
 /* ---- collecting ops ------------------------------------------------------ */
 
@@ -63,16 +54,6 @@ static const char *render(const oplist *l)
     return buf;
 }
 
-#define CHECK_OPS(list, want)                                                \
-    do {                                                                     \
-        const char *got_ = render(list);                                     \
-        if (strcmp(got_, want) != 0) {                                       \
-            printf("FAIL %s:%d: ops\n  got:  %s\n  want: %s\n", __FILE__,    \
-                   __LINE__, got_, want);                                    \
-            failures++;                                                      \
-        }                                                                    \
-    } while (0)
-
 /* ---- events -------------------------------------------------------------- */
 
 static void test_ids_and_reuse(void)
@@ -89,8 +70,8 @@ static void test_ids_and_reuse(void)
     ev_alloc(ev, 0x5000, 50); /* then 1 */
     ev_alloc(ev, 0x6000, 60); /* then a new one */
     CHECK(ev_finish(ev) == 0);
-    CHECK_OPS(&l, "a 0 10, a 1 20, a 2 30, f 1, f 0, a 0 40, a 1 50, "
-                  "a 3 60, f 0, f 1, f 2, f 3");
+    CHECK_STR_EQ(render(&l), "a 0 10, a 1 20, a 2 30, f 1, f 0, a 0 40, a 1 50, "
+                             "a 3 60, f 0, f 1, f 2, f 3");
     const ev_counts *c = ev_get_counts(ev);
     CHECK(c->num_ids == 4);
     CHECK(c->num_ops == 12);
@@ -112,7 +93,7 @@ static void test_drops(void)
     ev_free(ev, 0x1000);
     ev_free(ev, 0x1000);   /* double free: unknown by now */
     CHECK(ev_finish(ev) == 0);
-    CHECK_OPS(&l, "a 0 5, f 0");
+    CHECK_STR_EQ(render(&l), "a 0 5, f 0");
     const ev_counts *c = ev_get_counts(ev);
     CHECK(c->free_null == 1);
     CHECK(c->free_unknown == 2);
@@ -139,7 +120,7 @@ static void test_realloc(void)
     ev_free(ev, 0x2000);                 /* f 0, moved block */
     ev_free(ev, 0x8000);                 /* f 1 */
     CHECK(ev_finish(ev) == 0);
-    CHECK_OPS(&l, "a 0 8, r 0 16, r 0 64, a 1 3, f 1, a 1 9, f 0, f 1");
+    CHECK_STR_EQ(render(&l), "a 0 8, r 0 16, r 0 64, a 1 3, f 1, a 1 9, f 0, f 1");
     const ev_counts *c = ev_get_counts(ev);
     CHECK(c->free_unknown == 1);
     CHECK(c->failed == 2);
@@ -159,7 +140,7 @@ static void test_unseen_free(void)
     ev_alloc(ev, 0x2000, 30);
     ev_realloc(ev, 0x2000, 0x1000, 40); /* moved onto a live address */
     CHECK(ev_finish(ev) == 0);
-    CHECK_OPS(&l, "a 0 10, f 0, a 0 20, a 1 30, f 0, r 1 40, f 1");
+    CHECK_STR_EQ(render(&l), "a 0 10, f 0, a 0 20, a 1 30, f 0, r 1 40, f 1");
     CHECK(ev_get_counts(ev)->unseen_free == 2);
     ev_destroy(ev);
     free(l.ops);
@@ -369,10 +350,5 @@ int main(void)
     test_writer();
     test_writer_errors();
     test_write_trace();
-    if (failures) {
-        printf("%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("all events/repwrite checks passed\n");
-    return 0;
+    return check_finish("test_events (events, repwrite)");
 }

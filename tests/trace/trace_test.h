@@ -1,33 +1,17 @@
 /*
- * trace_test.h: what the trace loader's test cases share: the check
- * macro (counts failures and says which, then goes on), text helpers and
- * the list of cases. One program, trace_test, runs one case per ctest
- * entry: `trace_test CASE [SHARED_TRACES_DIR]`.
+ * trace_test.h: what the trace loader's test cases share: the checks
+ * (tests/kit/check.h), text helpers and the list of cases. One program,
+ * trace_test, runs one case per ctest entry:
+ * `trace_test CASE [SHARED_TRACES_DIR]`.
  */
 #ifndef FB_TRACE_TEST_H
 #define FB_TRACE_TEST_H
 
+#include "check.h"
 #include "trace.h"
 
 #include <stdint.h>
 #include <stdio.h>
-
-extern int tt_failures;
-
-/* A check that goes on after a failure, so that one run shows all. */
-#define TT_CHECK(cond, ...)                                                  \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            tt_failures++;                                                   \
-            fprintf(stderr, "%s:%d: FAILED: %s: ", __FILE__, __LINE__,      \
-                    #cond);                                                  \
-            fprintf(stderr, __VA_ARGS__);                                    \
-            fputc('\n', stderr);                                             \
-        }                                                                    \
-    } while (0)
-
-/* Exit status that ctest reads as "skipped" (SKIP_RETURN_CODE). */
-#define TT_SKIP 77
 
 /* Parses TEXT as a file named NAME; the warnings printed go to WARN
  * (WCAP bytes, always NUL-terminated). Returns what trace_parse did. */
@@ -73,19 +57,20 @@ static inline size_t tt_below(tt_rng *r, size_t n)
     return n ? (size_t)(tt_next(r) % n) : 0;
 }
 
-/* The cases: each returns 0, or TT_SKIP; failures go to tt_failures. */
-int tt_case_errors(void);
-int tt_case_order(void);
-int tt_case_quirks(void);
-int tt_case_headers(void);
-int tt_case_whitespace(void);
-int tt_case_files(void);
-int tt_case_gzip(void);
-int tt_case_stats(void);
-int tt_case_classic(void);
-int tt_case_samples(void);
-int tt_case_mutate(void);
-int tt_case_split(void);
-int tt_case_split_errors(void);
+/* The cases: each checks with check.h (and may skip with check_skip). */
+void tt_case_errors(void);
+void tt_case_order(void);
+void tt_case_quirks(void);
+void tt_case_headers(void);
+void tt_case_whitespace(void);
+void tt_case_files(void);
+void tt_case_gzip(void);
+void tt_case_stats(void);
+void tt_case_classic(void);
+void tt_case_samples(void);
+void tt_case_mutate(void);
+void tt_case_split(void);
+void tt_case_split_errors(void);
+void tt_case_split_boundaries(void);
 
 #endif /* FB_TRACE_TEST_H */

@@ -25,7 +25,7 @@ static int tt_same(const trace *a, const trace *b)
            memcmp(a->header, b->header, sizeof a->header) == 0;
 }
 
-int tt_case_files(void)
+void tt_case_files(void)
 {
     const char *dir = tt_tmpdir();
     char path[4200];
@@ -36,44 +36,44 @@ int tt_case_files(void)
     int rc = trace_load(path, &t, &err, NULL);
     char want[4400];
     snprintf(want, sizeof want, "%s: cannot open: %s", path, strerror(ENOENT));
-    TT_CHECK(rc == -1 && strcmp(err.msg, want) == 0, "got '%s'", err.msg);
-    TT_CHECK(t.ops == NULL && t.path == NULL, "left data behind");
+    CHECK(rc == -1 && strcmp(err.msg, want) == 0, "got '%s'", err.msg);
+    CHECK(t.ops == NULL && t.path == NULL, "left data behind");
 
     rc = trace_load(dir, &t, &err, NULL);
     snprintf(want, sizeof want, "%s: cannot read: %s", dir, strerror(EISDIR));
-    TT_CHECK(rc == -1 && strcmp(err.msg, want) == 0, "got '%s'", err.msg);
+    CHECK(rc == -1 && strcmp(err.msg, want) == 0, "got '%s'", err.msg);
 
-    TT_CHECK(trace_load(NULL, &t, &err, NULL) == -1, "NULL path");
-    TT_CHECK(trace_load(path, NULL, &err, NULL) == -1, "NULL trace");
+    CHECK(trace_load(NULL, &t, &err, NULL) == -1, "NULL path");
+    CHECK(trace_load(path, NULL, &err, NULL) == -1, "NULL trace");
 
     snprintf(path, sizeof path, "%s/empty.rep", dir);
-    TT_CHECK(tt_write_file(path, "", 0) == 0, "write %s", path);
+    CHECK(tt_write_file(path, "", 0) == 0, "write %s", path);
     rc = trace_load(path, &t, &err, NULL);
     snprintf(want, sizeof want, "%s:1: empty file", path);
-    TT_CHECK(rc == -1 && strncmp(err.msg, want, strlen(want)) == 0, "got '%s'",
-             err.msg);
+    CHECK(rc == -1 && strncmp(err.msg, want, strlen(want)) == 0, "got '%s'",
+          err.msg);
 
     /* A device that never ends: refused at its first bytes, not read to
      * the size limit. */
     if (access("/dev/zero", R_OK) == 0) {
         rc = trace_load("/dev/zero", &t, &err, NULL);
-        TT_CHECK(rc == -1 && strcmp(err.msg, "/dev/zero:1: not a text file "
-                                             "(NUL byte at offset 0)") == 0,
-                 "got '%s'", err.msg);
+        CHECK(rc == -1 && strcmp(err.msg, "/dev/zero:1: not a text file "
+                                          "(NUL byte at offset 0)") == 0,
+              "got '%s'", err.msg);
     }
 
     /* A file loads exactly as the same bytes parsed from memory. */
     snprintf(path, sizeof path, "%s/small.rep", dir);
-    TT_CHECK(tt_write_file(path, tt_text, strlen(tt_text)) == 0, "write");
+    CHECK(tt_write_file(path, tt_text, strlen(tt_text)) == 0, "write");
     trace mem;
     rc = trace_parse(path, tt_text, strlen(tt_text), &mem, &err, NULL);
-    TT_CHECK(rc == 0, "%s", err.msg);
+    CHECK(rc == 0, "%s", err.msg);
     rc = trace_load(path, &t, &err, NULL);
-    TT_CHECK(rc == 0, "%s", err.msg);
+    CHECK(rc == 0, "%s", err.msg);
     if (rc == 0) {
-        TT_CHECK(tt_same(&t, &mem), "file and memory differ");
-        TT_CHECK(strcmp(t.name, "small") == 0 && strcmp(t.path, path) == 0,
-                 "name '%s'", t.name);
+        CHECK(tt_same(&t, &mem), "file and memory differ");
+        CHECK(strcmp(t.name, "small") == 0 && strcmp(t.path, path) == 0,
+              "name '%s'", t.name);
     }
     trace_free(&t);
     trace_free(&mem);
@@ -92,9 +92,9 @@ int tt_case_files(void)
             _exit(0);
         }
         rc = trace_load(fifo, &t, &err, NULL);
-        TT_CHECK(rc == 0, "%s", err.msg);
+        CHECK(rc == 0, "%s", err.msg);
         trace_parse(path, tt_text, strlen(tt_text), &mem, &err, NULL);
-        TT_CHECK(rc || tt_same(&t, &mem), "pipe and memory differ");
+        CHECK(rc || tt_same(&t, &mem), "pipe and memory differ");
         trace_free(&t);
         trace_free(&mem);
         waitpid(pid, NULL, 0);
@@ -103,12 +103,11 @@ int tt_case_files(void)
     /* Errors in a file name the file as it was given. */
     snprintf(path, sizeof path, "%s/bad.rep", dir);
     static const char bad[] = "1000\n2\n2\n1\na 0 8\nf 1\n";
-    TT_CHECK(tt_write_file(path, bad, strlen(bad)) == 0, "write");
+    CHECK(tt_write_file(path, bad, strlen(bad)) == 0, "write");
     rc = trace_load(path, &t, &err, NULL);
     snprintf(want, sizeof want, "%s:6: `f 1`: id 1 was never allocated",
              path);
-    TT_CHECK(rc == -1 && strcmp(err.msg, want) == 0, "got '%s'", err.msg);
-    return 0;
+    CHECK(rc == -1 && strcmp(err.msg, want) == 0, "got '%s'", err.msg);
 }
 
 /* Compresses LEN bytes of TEXT to PATH through zlib's gz* API, as MEMBERS
@@ -133,7 +132,7 @@ static int tt_write_gz(const char *path, const char *text, size_t len,
     return 0;
 }
 
-int tt_case_gzip(void)
+void tt_case_gzip(void)
 {
     const char *dir = tt_tmpdir();
     char plain[4200], gz[4200], odd[4200], multi[4200], cut[4200];
@@ -143,53 +142,53 @@ int tt_case_gzip(void)
     snprintf(multi, sizeof multi, "%s/multi.rep.gz", dir);
     snprintf(cut, sizeof cut, "%s/cut.rep.gz", dir);
     size_t len = strlen(tt_text);
-    TT_CHECK(tt_write_file(plain, tt_text, len) == 0, "write");
-    TT_CHECK(tt_write_gz(gz, tt_text, len, 1) == 0, "gz");
-    TT_CHECK(tt_write_gz(odd, tt_text, len, 1) == 0, "gz");
-    TT_CHECK(tt_write_gz(multi, tt_text, len, 3) == 0, "gz");
+    CHECK(tt_write_file(plain, tt_text, len) == 0, "write");
+    CHECK(tt_write_gz(gz, tt_text, len, 1) == 0, "gz");
+    CHECK(tt_write_gz(odd, tt_text, len, 1) == 0, "gz");
+    CHECK(tt_write_gz(multi, tt_text, len, 3) == 0, "gz");
 
     trace ref, t;
     trace_error err;
     int rc = trace_load(plain, &ref, &err, NULL);
-    TT_CHECK(rc == 0, "%s", err.msg);
+    CHECK(rc == 0, "%s", err.msg);
     if (rc)
-        return 0;
+        return;
     const char *const paths[] = {gz, odd, multi};
     for (int i = 0; i < 3; i++) {
         rc = trace_load(paths[i], &t, &err, NULL);
-        TT_CHECK(rc == 0, "%s", err.msg);
+        CHECK(rc == 0, "%s", err.msg);
         if (rc)
             continue;
-        TT_CHECK(tt_same(&ref, &t), "%s differs from the plain text",
-                 paths[i]);
+        CHECK(tt_same(&ref, &t), "%s differs from the plain text",
+              paths[i]);
         trace_free(&t);
     }
     rc = trace_load(gz, &t, &err, NULL);
-    TT_CHECK(rc == 0 && strcmp(t.name, "g") == 0, "name of a .rep.gz");
+    CHECK(rc == 0 && strcmp(t.name, "g") == 0, "name of a .rep.gz");
     trace_free(&t);
 
     /* The same bytes from memory; then cut short, then damaged: a clean
      * error that names the file and a line. */
     size_t glen = 0;
     char *bytes = tt_read_file(gz, &glen);
-    TT_CHECK(bytes != NULL && glen > 20, "read back %s", gz);
+    CHECK(bytes != NULL && glen > 20, "read back %s", gz);
     if (bytes) {
         rc = trace_parse("mem.rep.gz", bytes, glen, &t, &err, NULL);
-        TT_CHECK(rc == 0 && tt_same(&ref, &t), "gzip from memory: %s",
-                 err.msg);
+        CHECK(rc == 0 && tt_same(&ref, &t), "gzip from memory: %s",
+              err.msg);
         trace_free(&t);
 
-        TT_CHECK(tt_write_file(cut, bytes, glen - 12) == 0, "write cut");
+        CHECK(tt_write_file(cut, bytes, glen - 12) == 0, "write cut");
         rc = trace_load(cut, &t, &err, NULL);
-        TT_CHECK(rc == -1 && tt_has_line(err.msg, cut) &&
-                     strstr(err.msg, "gzip"),
-                 "truncated gzip: '%s'", err.msg);
+        CHECK(rc == -1 && tt_has_line(err.msg, cut) &&
+                  strstr(err.msg, "gzip"),
+              "truncated gzip: '%s'", err.msg);
 
         for (size_t i = 10; i < glen - 8; i += 3)
             bytes[i] ^= 0x5a;
         rc = trace_parse("bad.gz", bytes, glen, &t, &err, NULL);
-        TT_CHECK(rc == -1 && tt_has_line(err.msg, "bad.gz"),
-                 "damaged gzip: '%s'", err.msg);
+        CHECK(rc == -1 && tt_has_line(err.msg, "bad.gz"),
+              "damaged gzip: '%s'", err.msg);
         free(bytes);
     }
 
@@ -202,17 +201,16 @@ int tt_case_gzip(void)
             memcpy(junk, m, mlen);
             memcpy(junk + mlen, "xyz", 3);
             rc = trace_parse("junk.gz", junk, mlen + 3, &t, &err, NULL);
-            TT_CHECK(rc == -1 && strstr(err.msg, "after the end of the gzip"),
-                     "'%s'", err.msg);
+            CHECK(rc == -1 && strstr(err.msg, "after the end of the gzip"),
+                  "'%s'", err.msg);
             free(junk);
         }
         free(m);
     }
     /* Just the magic: no data. */
     rc = trace_parse("magic.gz", "\x1f\x8b", 2, &t, &err, NULL);
-    TT_CHECK(rc == -1 && tt_has_line(err.msg, "magic.gz"), "'%s'", err.msg);
+    CHECK(rc == -1 && tt_has_line(err.msg, "magic.gz"), "'%s'", err.msg);
     trace_free(&ref);
-    return 0;
 }
 
 /* The count on the histogram line whose range is RANGE and unit UNIT, in
@@ -235,7 +233,7 @@ static long tt_hist(const char *out, const char *after, const char *range,
     return -1;
 }
 
-int tt_case_stats(void)
+void tt_case_stats(void)
 {
     /* Sizes 1, 3, 1000, 5 (the r); lifetimes: id 0 from op 0 to op 4
      * (4 ops), id 1 from op 1 (the r keeps its birth) to op 6 (5 ops),
@@ -245,55 +243,54 @@ int tt_case_stats(void)
     trace t;
     trace_error err;
     int rc = trace_parse("s.rep", text, strlen(text), &t, &err, NULL);
-    TT_CHECK(rc == 0, "%s", err.msg);
+    CHECK(rc == 0, "%s", err.msg);
     if (rc)
-        return 0;
+        return;
     FILE *f = tmpfile();
-    TT_CHECK(f != NULL, "tmpfile");
+    CHECK(f != NULL, "tmpfile");
     if (!f) {
         trace_free(&t);
-        return 0;
+        return;
     }
-    TT_CHECK(trace_stats_print(&t, f) == 0, "print failed");
+    CHECK(trace_stats_print(&t, f) == 0, "print failed");
     rewind(f);
     char out[8192];
     size_t n = fread(out, 1, sizeof out - 1, f);
     out[n] = '\0';
     fclose(f);
 
-    TT_CHECK(strstr(out, "trace s (2010 header: 0 3 7 0)"), "%s", out);
-    TT_CHECK(strstr(out, "ops: 7 (a 3, r 1, f 3, of which free(NULL) 1)"),
-             "%s", out);
-    TT_CHECK(strstr(out, "peak live payload: 1006 bytes"), "%s", out);
-    TT_CHECK(strstr(out, "largest request: 1000 bytes"), "%s", out);
-    TT_CHECK(strstr(out, "quirks accepted: 1"), "%s", out);
+    CHECK(strstr(out, "trace s (2010 header: 0 3 7 0)"), "%s", out);
+    CHECK(strstr(out, "ops: 7 (a 3, r 1, f 3, of which free(NULL) 1)"),
+          "%s", out);
+    CHECK(strstr(out, "peak live payload: 1006 bytes"), "%s", out);
+    CHECK(strstr(out, "largest request: 1000 bytes"), "%s", out);
+    CHECK(strstr(out, "quirks accepted: 1"), "%s", out);
     const char *sizes = "request sizes";
-    TT_CHECK(tt_hist(out, sizes, "1..1", "bytes") == 1, "%s", out);
-    TT_CHECK(tt_hist(out, sizes, "2..3", "bytes") == 1, "%s", out);
-    TT_CHECK(tt_hist(out, sizes, "4..7", "bytes") == 1, "%s", out);
-    TT_CHECK(tt_hist(out, sizes, "512..1023", "bytes") == 1, "%s", out);
-    TT_CHECK(tt_hist(out, sizes, "8..15", "bytes") == -1, "%s", out);
+    CHECK(tt_hist(out, sizes, "1..1", "bytes") == 1, "%s", out);
+    CHECK(tt_hist(out, sizes, "2..3", "bytes") == 1, "%s", out);
+    CHECK(tt_hist(out, sizes, "4..7", "bytes") == 1, "%s", out);
+    CHECK(tt_hist(out, sizes, "512..1023", "bytes") == 1, "%s", out);
+    CHECK(tt_hist(out, sizes, "8..15", "bytes") == -1, "%s", out);
     const char *lives = "block lifetimes";
-    TT_CHECK(strstr(out, "2 freed, 1 never freed"), "%s", out);
-    TT_CHECK(tt_hist(out, lives, "4..7", "ops") == 2, "%s", out);
-    TT_CHECK(strstr(out, "mean 4.5 ops, max 5 ops"), "%s", out);
+    CHECK(strstr(out, "2 freed, 1 never freed"), "%s", out);
+    CHECK(tt_hist(out, lives, "4..7", "ops") == 2, "%s", out);
+    CHECK(strstr(out, "mean 4.5 ops, max 5 ops"), "%s", out);
 
     /* A stream that cannot be written is an error, not a crash. */
     FILE *ro = fopen("/dev/null", "r");
     if (ro) {
-        TT_CHECK(trace_stats_print(&t, ro) == -1, "write to a read-only file");
+        CHECK(trace_stats_print(&t, ro) == -1, "write to a read-only file");
         fclose(ro);
     }
-    TT_CHECK(trace_stats_print(NULL, stdout) == -1, "NULL trace");
+    CHECK(trace_stats_print(NULL, stdout) == -1, "NULL trace");
     /* An op array that trace_load could not have made. */
     t.ops[0].id = 99;
     FILE *null = fopen("/dev/null", "w");
     if (null) {
-        TT_CHECK(trace_stats_print(&t, null) == -1, "bad id accepted");
+        CHECK(trace_stats_print(&t, null) == -1, "bad id accepted");
         fclose(null);
     }
     trace_free(&t);
-    return 0;
 }
 
 /* The README's table for the eleven traces the classic driver runs. */
@@ -315,14 +312,12 @@ static const struct {
     {"realloc2-bal", 4801, 14401, 4801, 4799, 4801, 28119},
 };
 
-int tt_case_classic(void)
+void tt_case_classic(void)
 {
     const char *shared = tt_shared_dir();
-    if (!shared) {
-        printf("trace_test classic: SKIPPED: no shared traces folder (set "
-               "FB_SHARED_TRACES or pass it as an argument)\n");
-        return TT_SKIP;
-    }
+    if (!shared)
+        check_skip("trace_test classic: no shared traces folder (set FB_SHARED_TRACES or pass "
+                   "it as an argument)");
     char path[4200];
     for (size_t i = 0; i < sizeof tt_classic / sizeof tt_classic[0]; i++) {
         snprintf(path, sizeof path, "%s/malloclab-classic/%s.rep", shared,
@@ -330,21 +325,21 @@ int tt_case_classic(void)
         trace t;
         trace_error err;
         int rc = trace_load(path, &t, &err, stderr);
-        TT_CHECK(rc == 0, "%s", err.msg);
+        CHECK(rc == 0, "%s", err.msg);
         if (rc)
             continue;
         const char *nm = tt_classic[i].name;
-        TT_CHECK(t.format == TRACE_FMT_CLASSIC, "%s: format", nm);
-        TT_CHECK(t.num_ids == tt_classic[i].ids, "%s: ids %zu", nm, t.num_ids);
-        TT_CHECK(t.num_ops == tt_classic[i].ops, "%s: ops %zu", nm, t.num_ops);
-        TT_CHECK(t.count[TRACE_COUNT_A] == tt_classic[i].a &&
-                     t.count[TRACE_COUNT_R] == tt_classic[i].r &&
-                     t.count[TRACE_COUNT_F] == tt_classic[i].f,
-                 "%s: a/r/f %zu/%zu/%zu", nm, t.count[0], t.count[1],
-                 t.count[2]);
-        TT_CHECK(t.peak_payload == tt_classic[i].peak, "%s: peak %llu", nm,
-                 (unsigned long long)t.peak_payload);
-        TT_CHECK(t.warnings == 0, "%s: %zu warnings", nm, t.warnings);
+        CHECK(t.format == TRACE_FMT_CLASSIC, "%s: format", nm);
+        CHECK(t.num_ids == tt_classic[i].ids, "%s: ids %zu", nm, t.num_ids);
+        CHECK(t.num_ops == tt_classic[i].ops, "%s: ops %zu", nm, t.num_ops);
+        CHECK(t.count[TRACE_COUNT_A] == tt_classic[i].a &&
+                  t.count[TRACE_COUNT_R] == tt_classic[i].r &&
+                  t.count[TRACE_COUNT_F] == tt_classic[i].f,
+              "%s: a/r/f %zu/%zu/%zu", nm, t.count[0], t.count[1],
+              t.count[2]);
+        CHECK(t.peak_payload == tt_classic[i].peak, "%s: peak %llu", nm,
+              (unsigned long long)t.peak_payload);
+        CHECK(t.warnings == 0, "%s: %zu warnings", nm, t.warnings);
         trace_free(&t);
     }
     /* Every file of the set loads, balanced or not. */
@@ -358,23 +353,20 @@ int tt_case_classic(void)
         trace t;
         trace_error err;
         int rc = trace_load(path, &t, &err, stderr);
-        TT_CHECK(rc == 0 && t.warnings == 0, "%s: %s", others[i],
-                 rc ? err.msg : "warnings");
-        TT_CHECK(rc || t.count[0] + t.count[1] + t.count[2] == t.num_ops,
-                 "%s: counts", others[i]);
+        CHECK(rc == 0 && t.warnings == 0, "%s: %s", others[i],
+              rc ? err.msg : "warnings");
+        CHECK(rc || t.count[0] + t.count[1] + t.count[2] == t.num_ops,
+              "%s: counts", others[i]);
         trace_free(&t);
     }
-    return 0;
 }
 
-int tt_case_samples(void)
+void tt_case_samples(void)
 {
     const char *shared = tt_shared_dir();
-    if (!shared) {
-        printf("trace_test samples: SKIPPED: no shared traces folder (set "
-               "FB_SHARED_TRACES or pass it as an argument)\n");
-        return TT_SKIP;
-    }
+    if (!shared)
+        check_skip("trace_test samples: no shared traces folder (set FB_SHARED_TRACES or pass "
+                   "it as an argument)");
     static const struct {
         const char *name;
         enum trace_format format;
@@ -397,7 +389,7 @@ int tt_case_samples(void)
         trace_error err;
         FILE *w = tmpfile();
         int rc = trace_load(path, &t, &err, w);
-        TT_CHECK(rc == 0, "%s", err.msg);
+        CHECK(rc == 0, "%s", err.msg);
         char warn[2048] = "";
         if (w) {
             rewind(w);
@@ -408,29 +400,28 @@ int tt_case_samples(void)
         if (rc)
             continue;
         const char *nm = samples[i].name;
-        TT_CHECK(t.format == samples[i].format, "%s: format %s", nm,
-                 trace_format_name(t.format));
-        TT_CHECK(t.warnings == samples[i].quirks, "%s: %zu quirks", nm,
-                 t.warnings);
-        TT_CHECK((samples[i].quirks == 0) == (warn[0] == '\0'),
-                 "%s: warnings '%s'", nm, warn);
+        CHECK(t.format == samples[i].format, "%s: format %s", nm,
+              trace_format_name(t.format));
+        CHECK(t.warnings == samples[i].quirks, "%s: %zu quirks", nm,
+              t.warnings);
+        CHECK((samples[i].quirks == 0) == (warn[0] == '\0'),
+              "%s: warnings '%s'", nm, warn);
         /* The 2016 driver's field 4 is the trace's peak live payload. */
         if (t.format == TRACE_FMT_2016)
-            TT_CHECK(t.header[3] == t.peak_payload, "%s: max_alloc %llu, "
-                     "peak %llu", nm, (unsigned long long)t.header[3],
-                     (unsigned long long)t.peak_payload);
+            CHECK(t.header[3] == t.peak_payload, "%s: max_alloc %llu, "
+                  "peak %llu", nm, (unsigned long long)t.header[3],
+                  (unsigned long long)t.peak_payload);
         if (strcmp(nm, "corners") == 0) {
-            TT_CHECK(t.ops[0].kind == TRACE_FREE &&
-                         t.ops[0].id == TRACE_NO_ID,
-                     "corners: f -1 first");
-            TT_CHECK(strstr(warn, "`f -1`") && strstr(warn, "realloc(NULL"),
-                     "corners: %s", warn);
+            CHECK(t.ops[0].kind == TRACE_FREE &&
+                      t.ops[0].id == TRACE_NO_ID,
+                  "corners: f -1 first");
+            CHECK(strstr(warn, "`f -1`") && strstr(warn, "realloc(NULL"),
+                  "corners: %s", warn);
         }
         if (strcmp(nm, "syn-giantarray-short") == 0)
-            TT_CHECK(t.max_request > 10000000000000000ULL,
-                     "giant sizes kept: %llu",
-                     (unsigned long long)t.max_request);
+            CHECK(t.max_request > 10000000000000000ULL,
+                  "giant sizes kept: %llu",
+                  (unsigned long long)t.max_request);
         trace_free(&t);
     }
-    return 0;
 }

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int tt_failures;
-
 static const char *tt_shared;
 static char tt_dir[4096];
 
@@ -140,7 +138,7 @@ const char *tt_shared_dir(void)
 
 static const struct {
     const char *name;
-    int (*run)(void);
+    void (*run)(void);
 } tt_cases[] = {
     {"errors", tt_case_errors},       {"order", tt_case_order},
     {"quirks", tt_case_quirks},       {"headers", tt_case_headers},
@@ -149,6 +147,7 @@ static const struct {
     {"classic", tt_case_classic},     {"samples", tt_case_samples},
     {"mutate", tt_case_mutate},       {"split", tt_case_split},
     {"split_errors", tt_case_split_errors},
+    {"split_boundaries", tt_case_split_boundaries},
 };
 
 int main(int argc, char **argv)
@@ -168,17 +167,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof tt_cases / sizeof tt_cases[0]; i++) {
         if (strcmp(argv[1], tt_cases[i].name) != 0)
             continue;
-        int rc = tt_cases[i].run();
+        tt_cases[i].run();
         tt_tmpdir_remove();
-        if (rc == TT_SKIP)
-            return TT_SKIP;
-        if (tt_failures) {
-            fprintf(stderr, "trace_test %s: %d check(s) failed\n", argv[1],
-                    tt_failures);
-            return 1;
-        }
-        printf("trace_test %s: all checks passed\n", argv[1]);
-        return 0;
+        return check_finish("trace_test %s", argv[1]);
     }
     fprintf(stderr, "trace_test: no case named '%s'\n", argv[1]);
     return 2;

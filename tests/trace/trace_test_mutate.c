@@ -96,9 +96,9 @@ static size_t tt_mutate(tt_rng *r, char *buf, size_t len, size_t cap)
 /* What a successful load must satisfy whatever the input was. */
 static void tt_check_loaded(const trace *t, const char *what, int round)
 {
-    TT_CHECK(t->count[0] + t->count[1] + t->count[2] == t->num_ops,
-             "%s round %d: counts", what, round);
-    TT_CHECK(t->num_ids <= TRACE_MAX_IDS, "%s round %d: ids", what, round);
+    CHECK(t->count[0] + t->count[1] + t->count[2] == t->num_ops,
+          "%s round %d: counts", what, round);
+    CHECK(t->num_ids <= TRACE_MAX_IDS, "%s round %d: ids", what, round);
     uint64_t max = 0;
     for (size_t i = 0; i < t->num_ops; i++) {
         const trace_op *op = &t->ops[i];
@@ -107,18 +107,18 @@ static void tt_check_loaded(const trace *t, const char *what, int round)
         int id_ok = op->id < t->num_ids ||
                     (op->kind == TRACE_FREE && op->id == TRACE_NO_ID);
         if (!kind_ok || !id_ok) {
-            TT_CHECK(0, "%s round %d: op %zu is %c %u", what, round, i,
-                     trace_kind_letter(op->kind), op->id);
+            CHECK(0, "%s round %d: op %zu is %c %u", what, round, i,
+                  trace_kind_letter(op->kind), op->id);
             break;
         }
         if (op->kind != TRACE_FREE && op->size > max)
             max = op->size;
     }
-    TT_CHECK(max == t->max_request, "%s round %d: max_request", what, round);
+    CHECK(max == t->max_request, "%s round %d: max_request", what, round);
     FILE *null = fopen("/dev/null", "w");
     if (null) {
-        TT_CHECK(trace_stats_print(t, null) == 0, "%s round %d: stats", what,
-                 round);
+        CHECK(trace_stats_print(t, null) == 0, "%s round %d: stats", what,
+              round);
         fclose(null);
     }
 }
@@ -135,7 +135,7 @@ static void tt_mutate_runs(const char *what, const char *base, size_t blen,
     if (!buf || !z) {
         free(buf);
         free(z);
-        TT_CHECK(0, "out of memory");
+        CHECK(0, "out of memory");
         return;
     }
     tt_rng r = {seed};
@@ -171,12 +171,12 @@ static void tt_mutate_runs(const char *what, const char *base, size_t blen,
             tt_check_loaded(&t, what, round);
         } else {
             failed++;
-            TT_CHECK(rc == -1, "%s round %d: returned %d", what, round, rc);
-            TT_CHECK(tt_has_line(err.msg, "m.rep"),
-                     "%s round %d: message without FILE:LINE: '%s'", what,
-                     round, err.msg);
-            TT_CHECK(t.ops == NULL && t.path == NULL,
-                     "%s round %d: failed load left data", what, round);
+            CHECK(rc == -1, "%s round %d: returned %d", what, round, rc);
+            CHECK(tt_has_line(err.msg, "m.rep"),
+                  "%s round %d: message without FILE:LINE: '%s'", what,
+                  round, err.msg);
+            CHECK(t.ops == NULL && t.path == NULL,
+                  "%s round %d: failed load left data", what, round);
         }
         trace_free(&t);
     }
@@ -184,7 +184,7 @@ static void tt_mutate_runs(const char *what, const char *base, size_t blen,
            loaded, failed);
     /* Mutations that change nothing that matters must exist, and so must
      * ones that break the file: else the mutator is not doing its job. */
-    TT_CHECK(failed > 0, "%s: no mutation was refused", what);
+    CHECK(failed > 0, "%s: no mutation was refused", what);
     free(buf);
     free(z);
 }
@@ -228,17 +228,17 @@ static char *tt_synthetic(size_t *len)
     return s;
 }
 
-int tt_case_mutate(void)
+void tt_case_mutate(void)
 {
     size_t len = 0;
     char *syn = tt_synthetic(&len);
-    TT_CHECK(syn != NULL, "synthetic trace");
+    CHECK(syn != NULL, "synthetic trace");
     if (!syn)
-        return 0;
+        return;
     trace t;
     trace_error err;
     int rc = trace_parse("syn.rep", syn, len, &t, &err, NULL);
-    TT_CHECK(rc == 0, "the unmutated synthetic trace must load: %s", err.msg);
+    CHECK(rc == 0, "the unmutated synthetic trace must load: %s", err.msg);
     trace_free(&t);
     tt_mutate_runs("synthetic", syn, len, 400, 1, 0);
     tt_mutate_runs("synthetic.gz", syn, len, 200, 2, 1);
@@ -247,7 +247,7 @@ int tt_case_mutate(void)
     const char *shared = tt_shared_dir();
     if (!shared) {
         printf("  real traces: skipped (no shared traces folder)\n");
-        return 0;
+        return;
     }
     static const char *const real[] = {
         "format-samples/corners.rep", "format-samples/hostname.rep",
@@ -259,7 +259,7 @@ int tt_case_mutate(void)
         snprintf(path, sizeof path, "%s/%s", shared, real[i]);
         size_t n = 0;
         char *text = tt_read_file(path, &n);
-        TT_CHECK(text != NULL, "read %s", path);
+        CHECK(text != NULL, "read %s", path);
         if (!text)
             continue;
         /* realloc-bal is big: mutate its first 4 KiB, header included. */
@@ -268,5 +268,4 @@ int tt_case_mutate(void)
         tt_mutate_runs(real[i], text, n, 300, 100 + i, 0);
         free(text);
     }
-    return 0;
 }

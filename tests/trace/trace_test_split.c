@@ -248,29 +248,29 @@ static int tt_parse_way(const trace_scan_config *way, const char *text,
 /* The loaded trace against the model. */
 static void tt_check_model(const trace *t, const tt_big *b, const char *way)
 {
-    TT_CHECK(t->num_ops == b->nops, "%s: %zu ops, want %zu", way, t->num_ops,
-             b->nops);
-    TT_CHECK(memcmp(t->count, b->count, sizeof b->count) == 0,
-             "%s: counts %zu/%zu/%zu, want %zu/%zu/%zu", way, t->count[0],
-             t->count[1], t->count[2], b->count[0], b->count[1], b->count[2]);
-    TT_CHECK(t->peak_payload == b->peak, "%s: peak %llu, want %llu", way,
-             (unsigned long long)t->peak_payload,
-             (unsigned long long)b->peak);
-    TT_CHECK(t->max_request == b->max_request, "%s: max_request %llu, want "
-             "%llu", way, (unsigned long long)t->max_request,
-             (unsigned long long)b->max_request);
+    CHECK(t->num_ops == b->nops, "%s: %zu ops, want %zu", way, t->num_ops,
+          b->nops);
+    CHECK(memcmp(t->count, b->count, sizeof b->count) == 0,
+          "%s: counts %zu/%zu/%zu, want %zu/%zu/%zu", way, t->count[0],
+          t->count[1], t->count[2], b->count[0], b->count[1], b->count[2]);
+    CHECK(t->peak_payload == b->peak, "%s: peak %llu, want %llu", way,
+          (unsigned long long)t->peak_payload,
+          (unsigned long long)b->peak);
+    CHECK(t->max_request == b->max_request, "%s: max_request %llu, want "
+          "%llu", way, (unsigned long long)t->max_request,
+          (unsigned long long)b->max_request);
     size_t want_warn = b->quirks[0] + b->quirks[1] + b->quirks[2] + b->extra;
-    TT_CHECK(t->warnings == want_warn, "%s: %zu warnings, want %zu", way,
-             t->warnings, want_warn);
+    CHECK(t->warnings == want_warn, "%s: %zu warnings, want %zu", way,
+          t->warnings, want_warn);
     if (t->num_ops != b->nops)
         return;
     for (size_t i = 0; i < b->nops; i++) {
         const trace_op *x = &t->ops[i], *y = &b->ops[i];
         if (x->kind != y->kind || x->id != y->id || x->size != y->size) {
-            TT_CHECK(0, "%s: op %zu (line %llu) is %c %u %llu, want %c %u "
-                     "%llu", way, i, (unsigned long long)b->line[i], trace_kind_letter(x->kind),
-                     x->id, (unsigned long long)x->size, trace_kind_letter(y->kind), y->id,
-                     (unsigned long long)y->size);
+            CHECK(0, "%s: op %zu (line %llu) is %c %u %llu, want %c %u "
+                  "%llu", way, i, (unsigned long long)b->line[i], trace_kind_letter(x->kind),
+                  x->id, (unsigned long long)x->size, trace_kind_letter(y->kind), y->id,
+                  (unsigned long long)y->size);
             break;
         }
     }
@@ -289,10 +289,10 @@ static void tt_check_warnings(const char *warn, const tt_big *b)
             continue;
         snprintf(want, sizeof want, TT_NAME ": warning: %zu x %s", b->quirks[k],
                  what[k]);
-        TT_CHECK(strstr(warn, want) != NULL, "want '%s' in '%s'", want, warn);
+        CHECK(strstr(warn, want) != NULL, "want '%s' in '%s'", want, warn);
         snprintf(want, sizeof want, "(first at line %llu)",
                  (unsigned long long)b->quirk_line[k]);
-        TT_CHECK(strstr(warn, want) != NULL, "want '%s' in '%s'", want, warn);
+        CHECK(strstr(warn, want) != NULL, "want '%s' in '%s'", want, warn);
     }
     if (b->extra) {
         snprintf(want, sizeof want,
@@ -300,7 +300,7 @@ static void tt_check_warnings(const char *warn, const tt_big *b)
                  "declares, ignored as the old driver did (first at line "
                  "%llu)",
                  b->extra, b->nops, (unsigned long long)b->extra_line);
-        TT_CHECK(strstr(warn, want) != NULL, "want '%s' in '%s'", want, warn);
+        CHECK(strstr(warn, want) != NULL, "want '%s' in '%s'", want, warn);
     }
 }
 
@@ -316,12 +316,12 @@ static void tt_every_way(const tt_big *b, const char *what, size_t chunk_min,
     trace_scan_stats st;
     int rc = tt_parse_way(&tt_ways[0], b->text, b->len, &ref, &err, ref_warn,
                           sizeof ref_warn, &st);
-    TT_CHECK(st.chunk_lines >= chunk_min &&
-                 st.chunk_lines + st.rest_lines >= all_min,
-             "%s, one thread: the tokeniser took %zu + %zu lines, want %zu "
-             "and %zu at least", what, st.chunk_lines, st.rest_lines,
-             chunk_min, all_min);
-    TT_CHECK(rc == 0, "%s: %s", what, err.msg);
+    CHECK(st.chunk_lines >= chunk_min &&
+              st.chunk_lines + st.rest_lines >= all_min,
+          "%s, one thread: the tokeniser took %zu + %zu lines, want %zu "
+          "and %zu at least", what, st.chunk_lines, st.rest_lines,
+          chunk_min, all_min);
+    CHECK(rc == 0, "%s: %s", what, err.msg);
     if (rc != 0)
         return;
     snprintf(way, sizeof way, "%s, %s", what,
@@ -334,18 +334,18 @@ static void tt_every_way(const tt_big *b, const char *what, size_t chunk_min,
                  tt_way_name(&tt_ways[w], name, sizeof name));
         rc = tt_parse_way(&tt_ways[w], b->text, b->len, &t, &err, warn,
                           sizeof warn, &st);
-        TT_CHECK(rc == 0, "%s: %s", way, err.msg);
-        TT_CHECK(st.chunk_lines >= chunk_min &&
-                     st.chunk_lines + st.rest_lines >= all_min,
-                 "%s: the tokeniser took %zu + %zu lines, want %zu and %zu "
-                 "at least", way, st.chunk_lines, st.rest_lines, chunk_min,
-                 all_min);
+        CHECK(rc == 0, "%s: %s", way, err.msg);
+        CHECK(st.chunk_lines >= chunk_min &&
+                  st.chunk_lines + st.rest_lines >= all_min,
+              "%s: the tokeniser took %zu + %zu lines, want %zu and %zu "
+              "at least", way, st.chunk_lines, st.rest_lines, chunk_min,
+              all_min);
         if (rc == 0) {
-            TT_CHECK(trace_same(&t, &ref), "%s: not what one thread loads",
-                     way);
-            TT_CHECK(strcmp(warn, ref_warn) == 0,
-                     "%s: warnings '%s', one thread gave '%s'", way, warn,
-                     ref_warn);
+            CHECK(trace_same(&t, &ref), "%s: not what one thread loads",
+                  way);
+            CHECK(strcmp(warn, ref_warn) == 0,
+                  "%s: warnings '%s', one thread gave '%s'", way, warn,
+                  ref_warn);
         }
         trace_free(&t);
     }
@@ -356,7 +356,7 @@ static void tt_every_way(const tt_big *b, const char *what, size_t chunk_min,
  * many chunks of every size tried. */
 #define TT_BIG_OPS 300000
 
-int tt_case_split(void)
+void tt_case_split(void)
 {
     /* The fast tokeniser takes every line of a plain text but the last
      * few (it keeps away from the end of the text), a chunk at a time;
@@ -375,17 +375,16 @@ int tt_case_split(void)
     };
     for (size_t i = 0; i < sizeof styles / sizeof styles[0]; i++) {
         tt_big b;
-        TT_CHECK(tt_big_make(&b, TT_BIG_OPS, &styles[i].st, 1 + i) == 0,
-                 "out of memory");
+        CHECK(tt_big_make(&b, TT_BIG_OPS, &styles[i].st, 1 + i) == 0,
+              "out of memory");
         if (!b.text)
             continue;
-        TT_CHECK(b.len > ((size_t)3 << 20), "%s: only %zu bytes",
-                 styles[i].what, b.len);
+        CHECK(b.len > ((size_t)3 << 20), "%s: only %zu bytes",
+              styles[i].what, b.len);
         tt_every_way(&b, styles[i].what, styles[i].chunk_min,
                      styles[i].all_min);
         tt_big_free(&b);
     }
-    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -472,12 +471,12 @@ static void tt_expect_everywhere(const char *text, size_t len,
         char warn[512], name[128];
         int rc = tt_parse_way(&tt_ways[w], text, len, &t, &err, warn,
                               sizeof warn, NULL);
-        TT_CHECK(rc == -1 && strcmp(err.msg, want) == 0,
-                 "%s, %s: got %d '%s', want '%s'", what,
-                 tt_way_name(&tt_ways[w], name, sizeof name), rc, err.msg,
-                 want);
-        TT_CHECK(t.ops == NULL && t.path == NULL && warn[0] == '\0',
-                 "%s: a failed load left data or warnings", what);
+        CHECK(rc == -1 && strcmp(err.msg, want) == 0,
+              "%s, %s: got %d '%s', want '%s'", what,
+              tt_way_name(&tt_ways[w], name, sizeof name), rc, err.msg,
+              want);
+        CHECK(t.ops == NULL && t.path == NULL && warn[0] == '\0',
+              "%s: a failed load left data or warnings", what);
         trace_free(&t);
     }
 }
@@ -519,8 +518,8 @@ static void tt_expect_replaced(const tt_big *b, uint64_t line,
 static void tt_errors_at(const tt_big *b, uint64_t line, const char *where)
 {
     size_t op = tt_op_at(b, line);
-    TT_CHECK(op < b->nops, "%s: line %llu holds no op", where,
-             (unsigned long long)line);
+    CHECK(op < b->nops, "%s: line %llu holds no op", where,
+          (unsigned long long)line);
     if (op == b->nops)
         return;
 
@@ -582,26 +581,25 @@ static void tt_errors_at(const tt_big *b, uint64_t line, const char *where)
     }
 }
 
-int tt_case_split_errors(void)
+/* The big trace the error cases spoil, the same for both. */
+static void tt_errors_trace(tt_big *b)
+{
+    const tt_style st = {1, 1, 1, 0, 0, 0};
+    CHECK_STOP(tt_big_make(b, TT_BIG_OPS, &st, 7) == 0 && b->text, "out of memory");
+}
+
+/* The first line of a chunk and the last line of the one before, for the
+ * default chunks and the smaller ones tried: the longest case, so ctest
+ * runs it apart (trace.split_boundaries, label stress). */
+void tt_case_split_boundaries(void)
 {
     tt_big b;
-    const tt_style st = {1, 1, 1, 0, 0, 0};
-    TT_CHECK(tt_big_make(&b, TT_BIG_OPS, &st, 7) == 0, "out of memory");
-    if (!b.text)
-        return 0;
-
-    /* The head, the tail, the very last op line. */
-    tt_errors_at(&b, b.line[100], "head");
-    tt_errors_at(&b, b.line[b.nops - 100], "tail");
-    tt_errors_at(&b, b.line[b.nops - 1], "last line");
-
-    /* The first line of a chunk and the last line of the one before, for
-     * the default chunks and the smaller ones tried. */
+    tt_errors_trace(&b);
     static const size_t sizes[] = {(size_t)256 << 10, 65536, 4096};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         uint64_t starts[8];
         size_t n = tt_chunk_starts(b.text, b.len, sizes[k], starts, 8);
-        TT_CHECK(n >= 3, "chunks of %zu: only %zu boundaries", sizes[k], n);
+        CHECK(n >= 3, "chunks of %zu: only %zu boundaries", sizes[k], n);
         for (size_t i = 0; i < n; i += 3) {
             char where[128];
             for (uint64_t l = starts[i]; tt_op_at(&b, l) == b.nops; l++)
@@ -617,6 +615,18 @@ int tt_case_split_errors(void)
             tt_errors_at(&b, before, where);
         }
     }
+    tt_big_free(&b);
+}
+
+void tt_case_split_errors(void)
+{
+    tt_big b;
+    tt_errors_trace(&b);
+
+    /* The head, the tail, the very last op line. */
+    tt_errors_at(&b, b.line[100], "head");
+    tt_errors_at(&b, b.line[b.nops - 100], "tail");
+    tt_errors_at(&b, b.line[b.nops - 1], "last line");
 
     /* Two errors: the one earlier in the file wins, even when the other
      * sits in a chunk the second thread tokenised long before. */
@@ -643,5 +653,4 @@ int tt_case_split_errors(void)
         tt_expect_everywhere(b.text, at, want, "cut short");
     }
     tt_big_free(&b);
-    return 0;
 }
