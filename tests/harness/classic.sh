@@ -24,7 +24,7 @@ fails=0
 pass=0
 [ "$rc" -eq 0 ] && pass=$((pass + 1)) || { echo "FAIL: run exited $rc"; fails=$((fails + 1)); }
 for t in "${!peak[@]}"; do
-    for a in first first-ao next best worst segfit tlsf buddy libc; do
+    for a in $("$fb" list --names fit,libc); do
         row=$(grep "^$t,$a," "$tmp/r/results.csv")
         st=$(cut -d, -f3 <<<"$row")
         pp=$(cut -d, -f6 <<<"$row")

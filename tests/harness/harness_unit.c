@@ -177,6 +177,22 @@ static void quick(fb_replay_opts *o) {
     o->check_every = 1;
 }
 
+/* Every policy of the core's list is an allocator of the harness's, in
+ * the fit group, in the same order. */
+static void one_list(void) {
+    size_t k = 0;
+    for (size_t i = 0; i < fb_allocator_count(); i++) {
+        const fb_allocator *a = fb_allocator_at(i);
+        if (strcmp(a->group, "fit"))
+            continue;
+        CHECK(k < fa_policy_count() && !strcmp(a->name, fa_policy_name(k)),
+              "fit allocator %zu is %s, the core's policy %zu is %s", i, a->name, k,
+              k < fa_policy_count() ? fa_policy_name(k) : "(none)");
+        k++;
+    }
+    CHECK(k == fa_policy_count(), "%zu fit allocators for %zu policies", k, fa_policy_count());
+}
+
 static void known_answers(void) {
     trace t;
     trace_error err;
@@ -439,6 +455,7 @@ int main(int argc, char **argv) {
         return fb_cell_main_with(argc - 1, argv + 1, test_find);
     const char *part = argc == 2 ? argv[1] : "";
     if (!strcmp(part, "unit")) {
+        one_list();
         known_answers();
         in_process_breakage();
         no_heap();

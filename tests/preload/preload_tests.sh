@@ -1,7 +1,8 @@
 #!/bin/sh
 # preload_tests.sh CASE [POLICY]: the tests of libfitmalloc.so and of
 # `fitbench programs`. ctest passes the paths in the environment (see
-# CMakeLists.txt): LIB (the library), STRESS (pl_stress), DRIVER
+# CMakeLists.txt): POLICIES (the core's policies, comma-separated, from
+# allocator/policies.h), LIB (the library), STRESS (pl_stress), DRIVER
 # (pl_programs), SRC, WORK. Each case prints what it checks and exits 0
 # (pass) or 1 (fail); every failure is listed, not just the first.
 set -u
@@ -136,7 +137,7 @@ valgrind)
 env)
     # A wrong policy or heap mode stops the process with one clear line.
     expect_status 127 env LD_PRELOAD="$LIB" FITBENCH_POLICY=tslf /bin/true
-    has err.txt "^fitmalloc: FITBENCH_POLICY=tslf is not one of: first, first-ao, next, best, worst, segfit, tlsf, buddy; stopping"
+    has err.txt "^fitmalloc: FITBENCH_POLICY=tslf is not one of: $POLICIES; stopping"
     [ "$(wc -l <err.txt)" = 1 ] || fail "more than one line for a wrong policy"
     expect_status 127 env LD_PRELOAD="$LIB" FITBENCH_HEAPS=many /bin/true
     has err.txt "FITBENCH_HEAPS=many is not one of: one, thread"
