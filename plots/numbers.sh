@@ -81,8 +81,17 @@ sec_classic() {
 
 # The bundled suite against every allocator, as `make report` runs it.
 sec_suite() {
+    local t0 t1 t2 cells
+    t0=$(date +%s)
     "$FB" run -q -o "$OUT/suite"
+    t1=$(date +%s)
+    "$FB" report "$OUT/suite" >/dev/null 2>&1
+    t2=$(date +%s)
+    cells=$(($(wc -l <"$OUT/suite/results.csv") - 1))
     { stamp suite
+      printf 'The run took %d min %02d s for %d cells (%s not ok); `fitbench report` %d s.\n\n' \
+          $(((t1 - t0) / 60)) $(((t1 - t0) % 60)) "$cells" \
+          "$(tail -n +2 "$OUT/suite/results.csv" | cut -d, -f3 | grep -cv '^ok$')" $((t2 - t1))
       "$FB" tables "$OUT/suite" summary; } >"$OUT/suite.md"
 }
 
