@@ -40,32 +40,11 @@
 #include <unistd.h>
 
 #include "fbraw.h"
+#include "fbrecord_impl.h"
 
-#define FBR_API __attribute__((visibility("default")))
+/* ---- the real functions (looked up at the first call) ------------------ */
 
-extern char **environ;
-
-/* ---- the real functions ------------------------------------------------ */
-
-typedef struct fbr_table {
-    void *(*malloc)(size_t);
-    void *(*calloc)(size_t, size_t);
-    void *(*realloc)(void *, size_t);
-    void (*free)(void *);
-    int (*posix_memalign)(void **, size_t, size_t);
-    void *(*aligned_alloc)(size_t, size_t);
-    void *(*memalign)(size_t, size_t);
-    void *(*valloc)(size_t);
-    void *(*pvalloc)(size_t);
-    size_t (*usable_size)(void *);
-    int (*execve)(const char *, char *const[], char *const[]);
-    int (*execvp)(const char *, char *const[]);
-    int (*execvpe)(const char *, char *const[], char *const[]);
-    int (*fexecve)(int, char *const[], char *const[]);
-    void (*exit_now)(int);
-} fbr_table;
-
-static fbr_table fbr_real;
+fbr_table fbr_real;
 
 enum { FBR_UNINIT = 0, FBR_RESOLVING = 1, FBR_READY = 2 };
 static int fbr_state = FBR_UNINIT;
@@ -348,7 +327,7 @@ static void fbr_read_env(void)
 
 /* Returns nonzero when the caller must serve itself from the pool: we are
  * inside dlsym (or another thread is). */
-static int fbr_need_pool(void)
+int fbr_need_pool(void)
 {
     int st = __atomic_load_n(&fbr_state, __ATOMIC_ACQUIRE);
     if (st == FBR_READY)
@@ -551,10 +530,9 @@ FBR_API size_t malloc_usable_size(void *p)
         return 0;
     return fbr_real.usable_size(p);
 }
-
 /* ---- exec and _exit: flush first, since no destructor runs ------------- */
 
-static void fbr_flush_before_exec(void)
+void fbr_flush_before_exec(void)
 {
     if (!fbr_enabled || fbr_busy)
         return;
@@ -565,117 +543,4 @@ static void fbr_flush_before_exec(void)
     pthread_mutex_lock(&fbr_lock);
     fbr_log_end_and_flush();
     pthread_mutex_unlock(&fbr_lock);
-}
-
-FBR_API int execve(const char *path, char *const argv[], char *const envp[])
-{
-    if (fbr_need_pool()) {
-        errno = EAGAIN;
-        return -1;
-    }
-    fbr_flush_before_exec();
-    return fbr_real.execve(path, argv, envp);
-}
-
-FBR_API int execv(const char *path, char *const argv[])
-{
-    return execve(path, argv, environ);
-}
-
-FBR_API int execvp(const char *file, char *const argv[])
-{
-    if (fbr_need_pool()) {
-        errno = EAGAIN;
-        return -1;
-    }
-    fbr_flush_before_exec();
-    return fbr_real.execvp(file, argv);
-}
-
-FBR_API int execvpe(const char *file, char *const argv[], char *const envp[])
-{
-    if (fbr_need_pool()) {
-        errno = EAGAIN;
-        return -1;
-    }
-    fbr_flush_before_exec();
-    return fbr_real.execvpe(file, argv, envp);
-}
-
-FBR_API int fexecve(int fd, char *const argv[], char *const envp[])
-{
-    if (fbr_need_pool()) {
-        errno = EAGAIN;
-        return -1;
-    }
-    fbr_flush_before_exec();
-    return fbr_real.fexecve(fd, argv, envp);
-}
-
-/* The execl family: collect the variadic arguments into an array on the
- * stack (as libc itself does) and go through the wrappers above. */
-#define FBR_MAX_ARGS 65536
-
-static size_t fbr_count_args(const char *first, va_list ap)
-{
-    size_t n = 1;
-    if (first == NULL)
-        return 0;
-    while (va_arg(ap, const char *) != NULL && n < FBR_MAX_ARGS)
-        n++;
-    return n;
-}
-
-#define FBR_COLLECT(arg0, argv_name, envp_out)                               \
-    va_list ap;                                                              \
-    va_start(ap, arg0);                                                      \
-    size_t argc = fbr_count_args(arg0, ap);                                  \
-    va_end(ap);                                                              \
-    if (argc >= FBR_MAX_ARGS) {                                              \
-        errno = E2BIG;                                                       \
-        return -1;                                                           \
-    }                                                                        \
-    char *argv_name[argc + 1];                                               \
-    va_start(ap, arg0);                                                      \
-    argv_name[0] = (char *)(arg0);                                           \
-    for (size_t i = 1; i < argc; i++)                                        \
-        argv_name[i] = va_arg(ap, char *);                                   \
-    if (argc > 0)                                                            \
-        (void)va_arg(ap, char *);                                            \
-    argv_name[argc] = NULL;                                                  \
-    envp_out;                                                                \
-    va_end(ap)
-
-FBR_API int execl(const char *path, const char *arg, ...)
-{
-    FBR_COLLECT(arg, args, (void)0);
-    return execve(path, args, environ);
-}
-
-FBR_API int execlp(const char *file, const char *arg, ...)
-{
-    FBR_COLLECT(arg, args, (void)0);
-    return execvp(file, args);
-}
-
-FBR_API int execle(const char *path, const char *arg, ...)
-{
-    char **envp;
-    FBR_COLLECT(arg, args, envp = va_arg(ap, char **));
-    return execve(path, args, envp);
-}
-
-FBR_API void _exit(int status)
-{
-    if (!fbr_need_pool())
-        fbr_flush_before_exec();
-    if (fbr_real.exit_now)
-        fbr_real.exit_now(status);
-    for (;;)
-        syscall(SYS_exit_group, status);
-}
-
-FBR_API void _Exit(int status)
-{
-    _exit(status);
 }
