@@ -17,4 +17,9 @@ int fb_arg_double(const char *opt, const char *s, const char *what, double lo, d
 int fb_arg_count(const char *opt, const char *s, const char *what, uint64_t lo, uint64_t hi,
                  uint64_t *out);
 
+/* The message for what getopt_long returned as '?' (an unknown option) or
+ * ':' (an option without its value; the option string must start with ':'
+ * or "+:" for that), called with opterr = 0. Returns -1, for exit 2. */
+int fb_arg_bad(int c, char *const argv[]);
+
 #endif

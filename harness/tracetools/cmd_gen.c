@@ -6,14 +6,15 @@
  */
 #include "cmds_trace.h"
 
-#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
+#include "diag.h"
 #include "tracegen.h"
-
-#define GEN_NAME "fitbench gen"
 
 static void gen_usage(FILE *out)
 {
@@ -43,152 +44,119 @@ static void gen_list(void)
                k[i].options);
 }
 
-static int gen_u64(const char *opt, const char *s, uint64_t *out)
-{
-    char *end;
-    if (s[0] < '0' || s[0] > '9')
-        goto bad;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0')
-        goto bad;
-    *out = v;
-    return 0;
-bad:
-    fprintf(stderr, GEN_NAME ": %s wants a non-negative integer, not '%s'\n",
-            opt, s);
-    return -1;
-}
+/* The long options; each short code is the value getopt_long returns. */
+enum { GEN_SEED = 256, GEN_OPS, GEN_MIN, GEN_MAX, GEN_DIST, GEN_MEAN, GEN_ALPHA, GEN_LIVE,
+       GEN_FRAC, GEN_LIST };
 
-static int gen_double(const char *opt, const char *s, double *out)
+static const struct option gen_options[] = {
+    {"help", no_argument, NULL, 'h'},        {"list", no_argument, NULL, GEN_LIST},
+    {"seed", required_argument, NULL, GEN_SEED}, {"ops", required_argument, NULL, GEN_OPS},
+    {"min", required_argument, NULL, GEN_MIN},   {"max", required_argument, NULL, GEN_MAX},
+    {"dist", required_argument, NULL, GEN_DIST}, {"mean", required_argument, NULL, GEN_MEAN},
+    {"alpha", required_argument, NULL, GEN_ALPHA}, {"live", required_argument, NULL, GEN_LIVE},
+    {"frac", required_argument, NULL, GEN_FRAC}, {NULL, 0, NULL, 0},
+};
+
+/* One option's value into o; -1 after a message. */
+static int gen_option(int c, const char *v, tg_opts *o)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno != 0 || *end != '\0' || end == s || !(v >= 0)) {
-        fprintf(stderr, GEN_NAME ": %s wants a non-negative number, not"
-                        " '%s'\n", opt, s);
-        return -1;
+    uint64_t u = 0;
+    int rc = 0;
+    switch (c) {
+    case GEN_SEED:
+        return fb_arg_count("--seed", v, "an integer", 0, UINT64_MAX, &o->seed);
+    case GEN_OPS:
+        rc = fb_arg_count("--ops", v, "a count", 1, SIZE_MAX, &u);
+        o->ops = (size_t)u;
+        return rc;
+    case GEN_MIN:
+        return fb_arg_count("--min", v, "a size in bytes", 1, UINT64_MAX, &o->min);
+    case GEN_MAX:
+        return fb_arg_count("--max", v, "a size in bytes", 1, UINT64_MAX, &o->max);
+    case GEN_LIVE:
+        rc = fb_arg_count("--live", v, "a count", 1, SIZE_MAX, &u);
+        o->live = (size_t)u;
+        return rc;
+    case GEN_MEAN:
+        return fb_arg_double("--mean", v, "a size above 0", 1e-300, 1e300, &o->mean);
+    case GEN_ALPHA:
+        return fb_arg_double("--alpha", v, "an exponent above 0", 1e-300, 1e300, &o->alpha);
+    case GEN_FRAC:
+        return fb_arg_double("--frac", v, "a fraction", 0, 1e300, &o->frac);
+    case GEN_DIST:
+        o->dist_set = 1;
+        if (strcmp(v, "uniform") == 0)
+            o->dist = TG_UNIFORM;
+        else if (strcmp(v, "exp") == 0)
+            o->dist = TG_EXP;
+        else if (strcmp(v, "power") == 0)
+            o->dist = TG_POWER;
+        else {
+            fb_error("--dist is uniform, exp or power, not '%s'", v);
+            return -1;
+        }
+        return 0;
     }
-    *out = v;
-    return 0;
+    return -1;
 }
 
 int cmd_gen(int argc, char **argv)
 {
     tg_opts o;
     memset(&o, 0, sizeof o);
-    const char *kind_name = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    const char *out = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":ho:", gen_options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
             gen_usage(stdout);
             return 0;
-        }
-        if (strcmp(a, "--list") == 0) {
+        case GEN_LIST:
             gen_list();
             return 0;
-        }
-        if (a[0] != '-') {
-            if (kind_name) {
-                fprintf(stderr, GEN_NAME ": one kind only ('%s', '%s')\n",
-                        kind_name, a);
+        case 'o':
+            out = optarg;
+            break;
+        case '?':
+        case ':':
+            fb_arg_bad(c, argv);
+            return 2;
+        default:
+            if (gen_option(c, optarg, &o) != 0)
                 return 2;
-            }
-            kind_name = a;
-            continue;
         }
-        if (i + 1 >= argc) {
-            fprintf(stderr, GEN_NAME ": %s needs a value\n", a);
-            return 2;
-        }
-        const char *v = argv[++i];
-        uint64_t u;
-        int rc = 0;
-        if (strcmp(a, "-o") == 0) {
-            out = v;
-        } else if (strcmp(a, "--seed") == 0) {
-            rc = gen_u64(a, v, &o.seed);
-        } else if (strcmp(a, "--ops") == 0) {
-            rc = gen_u64(a, v, &u);
-            o.ops = (size_t)u;
-            if (rc == 0 && u == 0) {
-                fprintf(stderr, GEN_NAME ": --ops must be at least 1\n");
-                rc = -1;
-            }
-        } else if (strcmp(a, "--min") == 0) {
-            rc = gen_u64(a, v, &o.min);
-            if (rc == 0 && o.min == 0) {
-                fprintf(stderr, GEN_NAME ": --min must be at least 1\n");
-                rc = -1;
-            }
-        } else if (strcmp(a, "--max") == 0) {
-            rc = gen_u64(a, v, &o.max);
-            if (rc == 0 && o.max == 0) {
-                fprintf(stderr, GEN_NAME ": --max must be at least 1\n");
-                rc = -1;
-            }
-        } else if (strcmp(a, "--live") == 0) {
-            rc = gen_u64(a, v, &u);
-            o.live = (size_t)u;
-            if (rc == 0 && u == 0) {
-                fprintf(stderr, GEN_NAME ": --live must be at least 1\n");
-                rc = -1;
-            }
-        } else if (strcmp(a, "--mean") == 0 || strcmp(a, "--alpha") == 0) {
-            double *dst = a[2] == 'm' ? &o.mean : &o.alpha;
-            rc = gen_double(a, v, dst);
-            if (rc == 0 && *dst == 0) {
-                fprintf(stderr, GEN_NAME ": %s must be above 0\n", a);
-                rc = -1;
-            }
-        } else if (strcmp(a, "--frac") == 0) {
-            rc = gen_double(a, v, &o.frac);
-        } else if (strcmp(a, "--dist") == 0) {
-            o.dist_set = 1;
-            if (strcmp(v, "uniform") == 0)
-                o.dist = TG_UNIFORM;
-            else if (strcmp(v, "exp") == 0)
-                o.dist = TG_EXP;
-            else if (strcmp(v, "power") == 0)
-                o.dist = TG_POWER;
-            else {
-                fprintf(stderr, GEN_NAME ": --dist is uniform, exp or power,"
-                                " not '%s'\n", v);
-                rc = -1;
-            }
-        } else {
-            fprintf(stderr, GEN_NAME ": unknown option %s (see --help)\n", a);
-            return 2;
-        }
-        if (rc != 0)
-            return 2;
     }
-    if (!kind_name) {
-        fprintf(stderr, GEN_NAME ": no kind given (see --list)\n");
+    if (optind >= argc) {
+        fb_error("no kind given (see --list)");
         return 2;
     }
+    if (optind + 1 < argc) {
+        fb_error("one kind only ('%s', '%s')", argv[optind], argv[optind + 1]);
+        return 2;
+    }
+    const char *kind_name = argv[optind];
     const tg_kind *kind = tg_find(kind_name);
     if (!kind) {
-        fprintf(stderr, GEN_NAME ": unknown kind '%s' (see --list)\n",
-                kind_name);
+        fb_error("unknown kind '%s' (see --list)", kind_name);
         return 2;
     }
     if (!out) {
-        fprintf(stderr, GEN_NAME ": no output given (-o FILE)\n");
+        fb_error("no output given (-o FILE)");
         return 2;
     }
     rw_op *ops = NULL;
     size_t n = 0;
     rw_error err;
     if (tg_generate(kind, &o, &ops, &n, &err) != 0) {
-        fprintf(stderr, GEN_NAME ": %s\n", err.msg);
+        fb_error("%s", err.msg);
         return strstr(err.msg, "out of memory") ? 1 : 2;
     }
     int rc = rw_write_ops(out, ops, n, &err);
     free(ops);
     if (rc != 0) {
-        fprintf(stderr, GEN_NAME ": %s\n", err.msg);
+        fb_error("%s", err.msg);
         return 1;
     }
     return 0;
