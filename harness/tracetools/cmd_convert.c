@@ -19,8 +19,12 @@
  */
 #include "cmds_trace.h"
 
+#include "args.h"
+#include "diag.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,51 +267,58 @@ static int cv_feed(void *src, ev_state *ev, rw_error *err)
 
 int cmd_convert(int argc, char **argv)
 {
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"from", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
     const char *from = "mtrace", *in = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    int opt;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
             cv_usage(stdout);
             return 0;
-        }
-        if (strcmp(a, "--from") == 0 || strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-                fprintf(stderr, CV_NAME ": %s needs a value\n", a);
+        case 'f':
+        case 'o':
+            if (!*optarg) {
+                fb_error("%s needs a value", opt == 'o' ? "-o" : "--from");
                 return 2;
             }
-            *(a[1] == 'o' ? &out : &from) = argv[++i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, CV_NAME ": unknown option %s (see --help)\n", a);
+            *(opt == 'o' ? &out : &from) = optarg;
+            break;
+        default:
+            fb_arg_bad(opt, argv);
             return 2;
-        } else if (in) {
-            fprintf(stderr, CV_NAME ": one input log only (%s, %s)\n", in,
-                    a);
-            return 2;
-        } else {
-            in = a;
         }
     }
+    if (optind < argc)
+        in = argv[optind];
+    if (optind + 1 < argc) {
+        fb_error("one input log only (%s, %s)", in, argv[optind + 1]);
+        return 2;
+    }
     if (strcmp(from, "mtrace") != 0) {
-        fprintf(stderr, CV_NAME ": unknown input format '%s' (only mtrace)\n",
+        fb_error("unknown input format '%s' (only mtrace)",
                 from);
         return 2;
     }
     if (!in || !out) {
-        fprintf(stderr, CV_NAME ": %s (see --help)\n",
+        fb_error("%s (see --help)",
                 !in ? "no input log" : "no output given (-o OUT.rep)");
         return 2;
     }
     int fd = open(in, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(stderr, CV_NAME ": %s: %s\n", in, strerror(errno));
+        fb_error("%s: %s", in, strerror(errno));
         if (fd >= 0)
             close(fd);
         return 2;
     }
     if (!S_ISREG(st.st_mode)) {
-        fprintf(stderr, CV_NAME ": %s: not a regular file (the log is read"
-                        " twice)\n", in);
+        fb_error("%s: not a regular file (the log is read"
+                        " twice)", in);
         close(fd);
         return 2;
     }
@@ -316,13 +327,13 @@ int cmd_convert(int argc, char **argv)
     if (lg.len > 0) {
         map = mmap(NULL, lg.len, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED) {
-            fprintf(stderr, CV_NAME ": %s: %s\n", in, strerror(errno));
+            fb_error("%s: %s", in, strerror(errno));
             close(fd);
             return 2;
         }
         lg.text = map;
         if (memchr(lg.text, '\0', lg.len)) {
-            fprintf(stderr, CV_NAME ": %s: not a text file\n", in);
+            fb_error("%s: not a text file", in);
             munmap(map, lg.len);
             close(fd);
             return 2;
@@ -335,7 +346,7 @@ int cmd_convert(int argc, char **argv)
     if (map)
         munmap(map, lg.len);
     if (rc != 0) {
-        fprintf(stderr, CV_NAME ": %s\n", err.msg);
+        fb_error("%s", err.msg);
         /* A bad log is the user's input; a failed write is ours. */
         return lg.bad_input ? 2 : 1;
     }
