@@ -14,9 +14,13 @@
  */
 #include "cmds_trace.h"
 
+#include "args.h"
+#include "diag.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +33,6 @@
 #include "events.h"
 #include "fbraw.h"
 
-#define REC_NAME "fitbench record"
 
 static void rec_usage(FILE *out)
 {
@@ -246,12 +249,12 @@ static pid_t rec_spawn(char **cmd, const char *lib, const char *dir,
 {
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) != 0) {
-        fprintf(stderr, REC_NAME ": pipe: %s\n", strerror(errno));
+        fb_error( "pipe: %s", strerror(errno));
         return -1;
     }
     pid_t pid = fork();
     if (pid < 0) {
-        fprintf(stderr, REC_NAME ": fork: %s\n", strerror(errno));
+        fb_error( "fork: %s", strerror(errno));
         close(pfd[0]);
         close(pfd[1]);
         return -1;
@@ -287,7 +290,7 @@ static pid_t rec_spawn(char **cmd, const char *lib, const char *dir,
     } while (n < 0 && errno == EINTR);
     close(pfd[0]);
     if (n == (ssize_t)sizeof e) {
-        fprintf(stderr, REC_NAME ": cannot run %s: %s\n", cmd[0],
+        fb_error( "cannot run %s: %s", cmd[0],
                 strerror(e));
         waitpid(pid, NULL, 0);
         return -1;
@@ -374,10 +377,11 @@ static void rec_remove_dir(const char *dir, rec_log *logs, long n)
 static void rec_report(const rec_log *lg, int root)
 {
     const ev_counts *c = &lg->counts;
+    /* A summary, not a diagnostic: the program's name, then one trace. */
     fprintf(stderr,
-            REC_NAME ": %s: pid %u%s (%s): %llu ops (a %llu, r %llu, f %llu),"
+            "%s: %s: pid %u%s (%s): %llu ops (a %llu, r %llu, f %llu),"
             " %llu ids, peak %llu bytes\n",
-            lg->out, lg->h.pid, root ? ", started" : "",
+            fb_diag_name(), lg->out, lg->h.pid, root ? ", started" : "",
             lg->h.exe[0] ? lg->h.exe : "?", (unsigned long long)c->num_ops,
             (unsigned long long)c->ops[0], (unsigned long long)c->ops[1],
             (unsigned long long)c->ops[2], (unsigned long long)c->num_ids,
@@ -413,7 +417,7 @@ static int rec_convert_all(rec_log *logs, long n, const char *file,
         rec_log *lg = &logs[i];
         rw_error err = {{0}};
         if (rec_read_header(lg, &err) != 0) {
-            fprintf(stderr, REC_NAME ": %s\n", err.msg);
+            fb_error( "%s", err.msg);
             rc = 1;
             continue;
         }
@@ -430,7 +434,7 @@ static int rec_convert_all(rec_log *logs, long n, const char *file,
              * between fork and exec) gets no file of its own. */
             ev_state *probe = ev_create(NULL, NULL);
             if (!probe || rec_feed(lg, probe, &err) != 0) {
-                fprintf(stderr, REC_NAME ": %s\n",
+                fb_error( "%s",
                         probe ? err.msg : "out of memory");
                 ev_destroy(probe);
                 rc = 1;
@@ -443,11 +447,11 @@ static int rec_convert_all(rec_log *logs, long n, const char *file,
         }
         lg->out = is_root ? strdup(file) : rec_child_name(file, &lg->h);
         if (!lg->out) {
-            fprintf(stderr, REC_NAME ": out of memory\n");
+            fb_error( "out of memory");
             return 1;
         }
         if (ev_write_trace(lg->out, rec_feed, lg, &lg->counts, &err) != 0) {
-            fprintf(stderr, REC_NAME ": %s\n", err.msg);
+            fb_error( "%s", err.msg);
             rc = 1;
             continue;
         }
@@ -458,14 +462,13 @@ static int rec_convert_all(rec_log *logs, long n, const char *file,
     }
     if (!root_seen && rc == 0) {
         if (written == 0) {
-            fprintf(stderr, REC_NAME ": nothing was recorded (is the program"
+            fb_error( "nothing was recorded (is the program"
                             " static or setuid, or did it clear"
-                            " LD_PRELOAD?)\n");
+                            " LD_PRELOAD?)");
             rc = 1;
         } else if (!quiet) {
-            fprintf(stderr, REC_NAME ": warning: the process started was not"
-                            " recorded (static or setuid?), so %s was not"
-                            " written; its children were\n", file);
+            fb_warn("the process started was not recorded (static or setuid?),"
+                    " so %s was not written; its children were", file);
         }
     }
     return rc;
@@ -485,55 +488,61 @@ static char *rec_default_out(const char *cmd)
 int cmd_record(int argc, char **argv)
 {
     const char *out = NULL, *lib_opt = NULL;
-    int first_only = 0, quiet = 0, i;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            i++;
-            break;
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    int first_only = 0, quiet = 0, opt;
+    enum { REC_LIB = 256, REC_FIRST_ONLY };
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"lib", required_argument, NULL, REC_LIB},
+                                         {"first-only", no_argument, NULL, REC_FIRST_ONLY},
+                                         {NULL, 0, NULL, 0}};
+    optind = 1;
+    opterr = 0;
+    /* "+": the options end at the command, whose own options are its. */
+    while ((opt = getopt_long(argc, argv, "+:ho:q", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
             rec_usage(stdout);
             return 0;
-        }
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--lib") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-                fprintf(stderr, REC_NAME ": %s needs a value\n", a);
+        case 'o':
+        case REC_LIB:
+            if (!*optarg) {
+                fb_error("%s needs a value", opt == 'o' ? "-o" : "--lib");
                 return 2;
             }
-            *(a[1] == 'o' ? &out : &lib_opt) = argv[++i];
-        } else if (strcmp(a, "--first-only") == 0) {
+            *(opt == 'o' ? &out : &lib_opt) = optarg;
+            break;
+        case REC_FIRST_ONLY:
             first_only = 1;
-        } else if (strcmp(a, "-q") == 0) {
+            break;
+        case 'q':
             quiet = 1;
-        } else if (a[0] == '-') {
-            fprintf(stderr, REC_NAME ": unknown option %s (see --help)\n", a);
+            break;
+        default:
+            fb_arg_bad(opt, argv);
             return 2;
-        } else {
-            break; /* the command, without a "--" before it */
         }
     }
+    int i = optind;
     if (i >= argc) {
-        fprintf(stderr, REC_NAME ": no command to run (see --help)\n");
+        fb_error( "no command to run (see --help)");
         return 2;
     }
     char **cmd = argv + i;
     const char *lib = rec_find_lib(lib_opt);
     if (!lib || access(lib, R_OK) != 0) {
-        fprintf(stderr,
-                REC_NAME ": cannot find the recorder library %s (build the"
-                         " fbrecord target, or give --lib PATH)\n",
+        fb_error(
+                "cannot find the recorder library %s (build the"
+                         " fbrecord target, or give --lib PATH)",
                 lib ? lib : "libfbrecord.so");
         return 2;
     }
     char libabs[PATH_MAX];
     if (!realpath(lib, libabs)) {
-        fprintf(stderr, REC_NAME ": %s: %s\n", lib, strerror(errno));
+        fb_error( "%s: %s", lib, strerror(errno));
         return 2;
     }
     char *outbuf = out ? NULL : rec_default_out(cmd[0]);
     if (!out && !outbuf) {
-        fprintf(stderr, REC_NAME ": out of memory\n");
+        fb_error( "out of memory");
         return 1;
     }
     const char *file = out ? out : outbuf;
@@ -543,8 +552,8 @@ int cmd_record(int argc, char **argv)
     snprintf(dir, sizeof dir, "%s/fitbench-record.XXXXXX",
              tmp && tmp[0] == '/' ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
-        fprintf(stderr, REC_NAME ": cannot create a folder for the raw logs"
-                        " (%s): %s\n", dir, strerror(errno));
+        fb_error( "cannot create a folder for the raw logs"
+                        " (%s): %s", dir, strerror(errno));
         free(outbuf);
         return 1;
     }
@@ -555,26 +564,26 @@ int cmd_record(int argc, char **argv)
     if (pid < 0) {
         rc = 2;
     } else if (rec_wait(pid, &status) != 0) {
-        fprintf(stderr, REC_NAME ": waitpid: %s\n", strerror(errno));
+        fb_error( "waitpid: %s", strerror(errno));
         rc = 1;
     }
 
     rec_log *logs = NULL;
     long n = rec_list_logs(dir, &logs);
     if (n < 0) {
-        fprintf(stderr, REC_NAME ": cannot read %s\n", dir);
+        fb_error( "cannot read %s", dir);
         rc = rc ? rc : 1;
         n = 0;
     }
     if (rc == 0) {
         rc = rec_convert_all(logs, n, file, pid, quiet);
         if (WIFSIGNALED(status)) {
-            fprintf(stderr, REC_NAME ": %s was killed by signal %d\n",
+            fb_error( "%s was killed by signal %d",
                     cmd[0], WTERMSIG(status));
             rc = 1;
         } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-            fprintf(stderr, REC_NAME ": %s exited with status %d (traces"
-                            " written all the same)\n",
+            fb_error( "%s exited with status %d (traces"
+                            " written all the same)",
                     cmd[0], WEXITSTATUS(status));
             rc = 1;
         }
