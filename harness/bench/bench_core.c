@@ -33,6 +33,7 @@
  * statistics give the counters heap_kib and free_blocks (the length of the
  * lists that first, next, best and worst fit walk).
  */
+#include "diag.h"
 #include "bench_core.h"
 #include "bench_replay.h"
 #include "fitalloc.h"
@@ -262,7 +263,7 @@ static int bc_register(bc_ctx **ctxs)
     *ctxs = calloc(3 * rows, sizeof **ctxs);
     bc_shared_pool = malloc(sizeof *bc_shared_pool);
     if (!*ctxs || !bc_shared_pool) {
-        fprintf(stderr, "fitbench-bench: out of memory\n");
+        fb_error("out of memory");
         return -1;
     }
     bc_ctx *big = *ctxs, *small = *ctxs + rows, *cached = *ctxs + 2 * rows;
@@ -312,6 +313,7 @@ static const char bc_usage_head[] =
 
 int main(int argc, char **argv)
 {
+    fb_diag_program("fitbench-bench");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--ns-table", 10) != 0 || (a[10] != 0 && a[10] != '='))
@@ -319,7 +321,7 @@ int main(int argc, char **argv)
         const char *file = a[10] == '=' ? a + 11 : i + 1 < argc ? argv[i + 1] : NULL;
         int used = a[10] == '=' ? 1 : 2;
         if (!file || !*file || argc != 1 + used) {
-            fprintf(stderr, "fitbench-bench: --ns-table takes one FILE and no other argument\n");
+            fb_error("--ns-table takes one FILE and no other argument");
             return 2;
         }
         return bc_ns_table(file);

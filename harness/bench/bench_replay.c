@@ -11,6 +11,7 @@
  * paused. System allocators need a process of their own with the library
  * preloaded, which `fitbench run` gives them; they are not offered here.
  */
+#include "diag.h"
 #include "bench_replay.h"
 
 #include "allocators.h"
@@ -187,7 +188,7 @@ int bench_register_replays(int *argc, char **argv) {
         char *end;
         replay_budget = strtod(budget, &end);
         if (end == budget || *end || !(replay_budget > 0)) {
-            fprintf(stderr, "fitbench-bench: --replay-budget wants seconds > 0, not '%s'\n", budget);
+            fb_error("--replay-budget wants seconds > 0, not '%s'", budget);
             return -1;
         }
     }
@@ -198,7 +199,7 @@ int bench_register_replays(int *argc, char **argv) {
         list = "fit,seed,baseline";
     DIR *d = opendir(dir);
     if (!d) {
-        fprintf(stderr, "fitbench-bench: %s: cannot open the trace folder\n", dir);
+        fb_error("%s: cannot open the trace folder", dir);
         return -1;
     }
     size_t cap = 0;

@@ -9,6 +9,7 @@
  * repetitions, else its median or mean aggregate (a run with
  * --benchmark_report_aggregates_only has no iteration entries).
  */
+#include "diag.h"
 #include "bench_core.h"
 #include "gbout.h"
 
@@ -84,7 +85,7 @@ int bc_ns_table(const char *file)
     fb_gbout g;
     char err[512];
     if (fb_gbout_load(&g, file, err, sizeof err) != 0) {
-        fprintf(stderr, "fitbench-bench: %s\n", err);
+        fb_error("%s", err);
         return 2;
     }
     int found = 0, max_reps = 0;
@@ -112,7 +113,7 @@ int bc_ns_table(const char *file)
     }
     int rc = 0;
     if (!found) {
-        fprintf(stderr, "fitbench-bench: %s: no BM_random, BM_small or BM_pair results in it\n",
+        fb_error("%s: no BM_random, BM_small or BM_pair results in it",
                 file);
         rc = 2;
     } else {

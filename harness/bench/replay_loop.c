@@ -13,6 +13,7 @@
  * the process's malloc); every block is freed between repetitions, outside
  * the timing. Not a test: a rate, which machines make noisy.
  */
+#include "diag.h"
 #include "allocators.h"
 #include "clock.h"
 #include "replay.h"
@@ -28,6 +29,7 @@ static int cmp_double(const void *x, const void *y) {
 }
 
 int main(int argc, char **argv) {
+    fb_diag_program("replay_loop");
     if (argc < 2 || argc > 3 || !strcmp(argv[1], "--help")) {
         fprintf(argc < 2 ? stderr : stdout, "usage: replay_loop TRACE [REPS]\n");
         return argc < 2 ? 2 : 0;
@@ -35,13 +37,13 @@ int main(int argc, char **argv) {
     char *end;
     long reps = argc == 3 ? strtol(argv[2], &end, 10) : 200;
     if (argc == 3 && (*end || reps < 1 || reps > 1000000)) {
-        fprintf(stderr, "replay_loop: REPS wants a count from 1 to 1000000, not '%s'\n", argv[2]);
+        fb_error("REPS wants a count from 1 to 1000000, not '%s'", argv[2]);
         return 2;
     }
     trace t;
     trace_error err;
     if (trace_load(argv[1], &t, &err, stderr) != 0) {
-        fprintf(stderr, "%s\n", err.msg);
+        fb_error_text(err.msg);
         return 2;
     }
     const fb_allocator *a = fb_allocator_find("libc");
@@ -50,7 +52,7 @@ int main(int argc, char **argv) {
     double *times = calloc((size_t)reps, sizeof *times);
     void *heap = a ? a->create(&hint) : NULL;
     if (!ptrs || !times || !heap) {
-        fprintf(stderr, "replay_loop: out of memory\n");
+        fb_error("out of memory");
         return 1;
     }
     uint64_t faults = 0;
@@ -61,7 +63,7 @@ int main(int argc, char **argv) {
         times[r] = fb_now() - t0;
         faults += fb_minor_faults() - f0;
         if (bad) {
-            fprintf(stderr, "replay_loop: an allocation failed in repetition %ld\n", r + 1);
+            fb_error("an allocation failed in repetition %ld", r + 1);
             return 1;
         }
         heap = fb_heap_renew(a, heap, ptrs, t.num_ids, &hint);

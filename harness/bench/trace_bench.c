@@ -14,6 +14,7 @@
  *   default 5000000 ops, 7 runs, OPS/20 ids (the more ids, the less the
  *   loader's id table fits in the cache)
  */
+#include "diag.h"
 #include "trace_impl.h" /* trace_scan_tune, for the one-thread figure */
 
 #include <errno.h>
@@ -51,7 +52,7 @@ static int bench_write_trace(const char *path, const char *gz_path,
     uint32_t *live = malloc(nids * sizeof *live);
     uint32_t *spare = malloc(nids * sizeof *spare);
     if (!f || !g || !live || !spare) {
-        fprintf(stderr, "trace_bench: cannot set up %s: %s\n", path,
+        fb_error("cannot set up %s: %s", path,
                 strerror(errno));
         if (f)
             fclose(f);
@@ -98,7 +99,7 @@ static int bench_write_trace(const char *path, const char *gz_path,
     bad |= fclose(f) != 0;
     bad |= gzclose(g) != Z_OK;
     if (bad) {
-        fprintf(stderr, "trace_bench: cannot write %s\n", path);
+        fb_error("cannot write %s", path);
         return -1;
     }
     return 0;
@@ -178,6 +179,7 @@ static int bench_same(const trace *t, const trace_op *ops, size_t n)
 
 int main(int argc, char **argv)
 {
+    fb_diag_program("trace_bench");
     size_t nops = argc > 1 ? strtoull(argv[1], NULL, 10) : 5000000;
     int runs = argc > 2 ? atoi(argv[2]) : 7;
     size_t nids = argc > 3 ? strtoull(argv[3], NULL, 10) : nops / 20;
@@ -194,7 +196,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/fbtrace_bench_XXXXXX", dir);
     int fd = mkstemp(path);
     if (fd < 0) {
-        fprintf(stderr, "trace_bench: cannot create a file in %s: %s\n", dir,
+        fb_error("cannot create a file in %s: %s", dir,
                 strerror(errno));
         return 1;
     }
@@ -210,7 +212,7 @@ int main(int argc, char **argv)
     t_gz = calloc((size_t)runs, sizeof(double));
     t_scanf = calloc((size_t)runs, sizeof(double));
     if (!t_load || !t_one || !t_gz || !t_scanf) {
-        fprintf(stderr, "trace_bench: out of memory\n");
+        fb_error("out of memory");
         goto out_free;
     }
     /* Run -1 warms the page cache and checks that the loaders agree. */
@@ -224,18 +226,18 @@ int main(int argc, char **argv)
         double ta = bench_now();
         trace_scan_tune(NULL);
         if (rc) {
-            fprintf(stderr, "trace_bench: %s\n", err.msg);
+            fb_error("%s", err.msg);
             goto out_free;
         }
         double t0 = bench_now();
         if (trace_load(path, &t, &err, stderr)) {
-            fprintf(stderr, "trace_bench: %s\n", err.msg);
+            fb_error("%s", err.msg);
             trace_free(&t1t);
             goto out_free;
         }
         double t1 = bench_now();
         if (trace_load(gz_path, &tg, &err, stderr)) {
-            fprintf(stderr, "trace_bench: %s\n", err.msg);
+            fb_error("%s", err.msg);
             trace_free(&t);
             trace_free(&t1t);
             goto out_free;
@@ -244,7 +246,7 @@ int main(int argc, char **argv)
         trace_op *ops = NULL;
         size_t n = 0;
         if (bench_fscanf_load(path, &ops, &n)) {
-            fprintf(stderr, "trace_bench: the fscanf loader failed\n");
+            fb_error("the fscanf loader failed");
             trace_free(&t);
             trace_free(&t1t);
             trace_free(&tg);
@@ -258,7 +260,7 @@ int main(int argc, char **argv)
         trace_free(&tg);
         free(ops);
         if (!same) {
-            fprintf(stderr, "trace_bench: the loaders disagree\n");
+            fb_error("the loaders disagree");
             goto out_free;
         }
         if (r >= 0) {

@@ -17,6 +17,7 @@
  * for the peaks. The footprint itself does not depend on the setting; only
  * the cost in resident memory and in faults does.
  */
+#include "diag.h"
 #include "allocators.h"
 #include "clock.h"
 #include "fitalloc.h"
@@ -138,7 +139,7 @@ static size_t load_all(int argc, char **argv, trace *ts, size_t cap) {
                     if (trace_load(path, &ts[n], &err, NULL) == 0)
                         n++;
                     else
-                        fprintf(stderr, "%s\n", err.msg);
+                        fb_error_text(err.msg);
                 }
                 free(names[j]);
             }
@@ -148,13 +149,14 @@ static size_t load_all(int argc, char **argv, trace *ts, size_t cap) {
             if (trace_load(argv[i], &ts[n], &err, NULL) == 0)
                 n++;
             else
-                fprintf(stderr, "%s\n", err.msg);
+                fb_error_text(err.msg);
         }
     }
     return n;
 }
 
 int main(int argc, char **argv) {
+    fb_diag_program("trim_sweep");
     int first = 1;
     if (argc > 2 && !strcmp(argv[1], "-p")) {
         sweep_policy = argv[2];
@@ -166,7 +168,7 @@ int main(int argc, char **argv) {
     }
     const fb_allocator *base = fb_allocator_find(sweep_policy);
     if (!base || strcmp(base->group, "fit") != 0) {
-        fprintf(stderr, "trim_sweep: %s is not a fit policy of the core\n", sweep_policy);
+        fb_error("%s is not a fit policy of the core", sweep_policy);
         return 2;
     }
     fb_allocator a = *base;
@@ -174,7 +176,7 @@ int main(int argc, char **argv) {
     static trace ts[256];
     size_t n = load_all(argc - first, argv + first, ts, 256);
     if (n == 0) {
-        fprintf(stderr, "trim_sweep: no trace loaded\n");
+        fb_error("no trace loaded");
         return 2;
     }
     printf("policy %s, %zu traces, each replayed on a fresh heap, then again on it reset\n\n",
@@ -188,7 +190,7 @@ int main(int argc, char **argv) {
         totals tot = {0};
         for (size_t i = 0; i < n; i++)
             if (sweep_one(&ts[i], &a, &tot) != 0)
-                fprintf(stderr, "trim_sweep: %s failed under %s\n", ts[i].name, settings[s].label);
+                fb_error("%s failed under %s", ts[i].name, settings[s].label);
         printf("| %s | %.2f | %.2f | %.3f | %.3f |\n", settings[s].label,
                tot.ops > 0 ? tot.cold_faults * 1000 / tot.ops : 0,
                tot.ops > 0 ? tot.warm_faults * 1000 / tot.ops : 0,
