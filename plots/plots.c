@@ -10,6 +10,8 @@
  * is written even when some charts could not be drawn (it says which and
  * why), but the command then exits 1.
  */
+#include "args.h"
+#include "diag.h"
 #include "plots.h"
 #include "plots_draw.h"
 #include "plots_load.h"
@@ -81,7 +83,7 @@ static int plots_parse(int argc, char **argv, const char *cmd, plots_opts *o)
             break;
         case OPT_HEAPMAP:
             if (!*optarg) {
-                fprintf(stderr, "fitbench %s: --heapmap needs TRACE/ALLOC\n", cmd);
+                fb_error("--heapmap needs TRACE/ALLOC");
                 return 2;
             }
             o->heapmap = optarg;
@@ -90,38 +92,25 @@ static int plots_parse(int argc, char **argv, const char *cmd, plots_opts *o)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (!*optarg || *end || n < 1 || n > 256) {
-                fprintf(stderr, "fitbench %s: -j needs a number from 1 to 256\n", cmd);
+                fb_error("-j needs a number from 1 to 256");
                 return 2;
             }
             o->jobs = (int)n;
             break;
         }
-        case ':':
-            if (optopt == OPT_HEAPMAP)
-                fprintf(stderr, "fitbench %s: --heapmap needs TRACE/ALLOC\n", cmd);
-            else
-                fprintf(stderr, "fitbench %s: -j needs a number from 1 to 256\n", cmd);
-            return 2;
         default:
-            if (optopt && optopt < 256)
-                fprintf(stderr, "fitbench %s: unknown option -%c (see fitbench %s --help)\n",
-                        cmd, optopt, cmd);
-            else
-                fprintf(stderr, "fitbench %s: unknown option %s (see fitbench %s --help)\n",
-                        cmd, argv[optind - 1], cmd);
+            fb_arg_bad(ch, argv);
             return 2;
         }
     }
     if (optind < argc)
         o->dir = argv[optind];
     if (optind + 1 < argc) {
-        fprintf(stderr, "fitbench %s: one results folder only (%s, then %s)\n", cmd, o->dir,
-                argv[optind + 1]);
+        fb_error("one results folder only (%s, then %s)", o->dir, argv[optind + 1]);
         return 2;
     }
     if (!o->dir) {
-        fprintf(stderr, "fitbench %s: which results folder? usage: fitbench %s [options] DIR\n",
-                cmd, cmd);
+        fb_error("which results folder? usage: fitbench %s [options] DIR", cmd);
         return 2;
     }
     return 0;

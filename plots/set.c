@@ -6,6 +6,7 @@
  * Where it sits: under every other file of plots/. The loaders (load*.c)
  * fill the set through it; the charts and the page only read the set.
  */
+#include "diag.h"
 #include "plots_set.h"
 
 #include "allocators.h"
@@ -36,12 +37,13 @@ char *plots_strf(const char *fmt, ...)
 
 void plots_error(const plots_set *s, const char *fmt, ...)
 {
+    (void)s;
+    char msg[1024];
     va_list ap;
-    fprintf(stderr, "%s: ", s && s->prog ? s->prog : "fitbench");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fb_error("%s", msg);
 }
 
 void plots_warn(plots_set *s, const char *fmt, ...)
@@ -56,7 +58,7 @@ void plots_warn(plots_set *s, const char *fmt, ...)
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
         va_end(ap);
     }
-    fprintf(stderr, "%s: warning: %s\n", s->prog, msg ? msg : fmt);
+    fb_warn("%s", msg ? msg : fmt);
     char **nw = msg ? realloc(s->warnings, (s->nwarnings + 1) * sizeof *nw) : NULL;
     if (!nw) {
         free(msg);
