@@ -177,6 +177,11 @@ void plots_charts_timeline(plots_set *s, plots_jobs *j, size_t ti)
         return;
     size_t ns;
     int nfiles, oom;
+    /* A trace with no ops has nothing to draw, and no row in its files. */
+    if (s->traces[ti].ops == 0) {
+        plots_chart_skip(s, ci, "the trace has no operations");
+        return;
+    }
     cellfile_series *v = cellfile_collect(s, ti, "timeline", names, 3, &ns, &nfiles, &oom);
     if (oom)
         j->oom = 1;
@@ -254,6 +259,11 @@ void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti)
         return;
     size_t ns;
     int nfiles, oom;
+    /* A trace with no ops has nothing to draw, and no row in its files. */
+    if (s->traces[ti].ops == 0) {
+        plots_chart_skip(s, ci, "the trace has no operations");
+        return;
+    }
     cellfile_series *v = cellfile_collect(s, ti, "latency", names, 2, &ns, &nfiles, &oom);
     if (oom)
         j->oom = 1;

@@ -536,6 +536,9 @@ static void case_undefined(void)
         }
         CHECK(contains(pathf("%s/plots/data/util.dat", workdir), "\"undefined\""),
               "util.dat does not mark the undefined bars");
+        CHECK(contains(pathf("%s/report.html", workdir), "not drawn (the trace has no "
+                                                          "operations)"),
+              "the no-ops trace's timeline is not said to have nothing to draw");
         free(page);
     }
     free(bad);
