@@ -194,8 +194,8 @@ static void report_summary(FILE *f, const plots_set *s)
     } else {
         fputs("&mdash; which did not run ok here, so there is no perf index.", f);
     }
-    fputs(" &ndash; marks a figure that is undefined (no trace where it is defined: a "
-          "trace with no payload has no utilization) and is left out of every mean.", f);
+    fputs(" A dash marks an undefined figure (a trace with no payload has no "
+          "utilization, one with no op timed no throughput); no mean counts it.", f);
     if (!s->summary_file)
         fputs(" <strong>summary.csv was absent: these figures were computed from "
               "results.csv.</strong>", f);
