@@ -44,7 +44,7 @@ int plots_bars_alloc(plots_bars *b, size_t ncl, size_t nse)
     if (!b->cl_name || !b->se_name || !b->se_color || !b->val || !b->mark)
         return -1;
     for (size_t i = 0; i < ncl * nse; i++)
-        b->val[i] = NAN;
+        b->val[i] = FB_UNDEF;
     return 0;
 }
 
@@ -75,7 +75,7 @@ void plots_bars_chart(plots_set *s, plots_jobs *jobs, long ci, const plots_bars 
         for (size_t cl = 0; cl < b->ncl; cl++) {
             double v = b->val[cl * b->nse + se];
             const char *m = b->mark[cl * b->nse + se];
-            if (!isnan(v) && (!logy || v > 0)) {
+            if (fb_defined(v) && (!logy || v > 0)) {
                 any = 1;
                 lo = fmin(lo, v);
                 hi = fmax(hi, v);
@@ -147,13 +147,13 @@ void plots_bars_chart(plots_set *s, plots_jobs *jobs, long ci, const plots_bars 
                 double v = b->val[cl * b->nse + se];
                 const char *m = b->mark[cl * b->nse + se];
                 fprintf(f, "%.4f ", (double)t * step + (double)k);
-                if (isnan(v) || (logy && v <= 0))
+                if (!fb_defined(v) || (logy && v <= 0))
                     fputs("? ", f);
                 else
                     fprintf(f, "%.6g ", v);
                 fprintf(f, "0x%s ", b->se_color[se] + 1);
-                plots_dat_string(f, isnan(v) && m ? m : "");
-                if (isnan(v) || (logy && v <= 0))
+                plots_dat_string(f, !fb_defined(v) && m ? m : "");
+                if (!fb_defined(v) || (logy && v <= 0))
                     fputs(" \"\" \"\"\n", f);
                 else
                     bars_value(f, v);

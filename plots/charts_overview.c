@@ -6,7 +6,9 @@
  *
  * Where it sits: a chart family (plots_charts.h) that draw.c runs first.
  * Only cells whose status is ok give a value; a failed cell is shown by
- * its status, never as a zero. The trade-off's labels are placed here,
+ * its status, an undefined figure as "undefined", never as a zero. The
+ * bars by trace draw the allocators pick.c chose; the trade-off, one
+ * point each, draws them all. The trade-off's labels are placed here,
  * beside their points where they cover the fewest others.
  */
 #include "plots_charts.h"
@@ -39,15 +41,20 @@ void plots_charts_by_trace(plots_set *s, plots_jobs *j, int kops)
         b.se_name[a] = s->allocs[a].allocator;
         b.se_color[a] = plots_color(s->allocs[a].color);
     }
+    /* Only the picked allocators (pick.c): a series left without value or
+     * mark is not drawn. An undefined figure is marked, never a 0 bar. */
     for (size_t t = 0; t < s->ntraces; t++) {
         for (size_t a = 0; a < s->nallocs; a++) {
             const plots_row *r = plots_cell(s, t, a);
-            if (!r)
+            if (!r || !s->allocs[a].picked)
                 continue;
-            if (r->ok)
-                b.val[t * s->nallocs + a] = kops ? r->kops : 100.0 * r->util;
-            else
+            double v = kops ? r->kops : 100.0 * r->util;
+            if (!r->ok)
                 b.mark[t * s->nallocs + a] = r->status;
+            else if (!fb_defined(v))
+                b.mark[t * s->nallocs + a] = "undefined";
+            else
+                b.val[t * s->nallocs + a] = v;
         }
     }
     if (kops)
@@ -111,7 +118,8 @@ void plots_charts_tradeoff(plots_set *s, plots_jobs *j)
     double ulo = 100, uhi = 0, klo = INFINITY, khi = 0;
     for (size_t a = 0; a < s->nallocs; a++) {
         const plots_alloc *al = &s->allocs[a];
-        if (al->ok == 0 || !(al->kops > 0))
+        if (al->ok == 0 || !fb_defined(al->mean_util) || !fb_defined(al->kops) ||
+            !(al->kops > 0))
             continue;
         idx[n++] = a;
         ulo = fmin(ulo, 100 * al->mean_util);

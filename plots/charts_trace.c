@@ -6,9 +6,11 @@
  * Where it sits: a chart family (plots_charts.h), run by draw.c. Reads
  * DIR/timeline/, DIR/latency/ and DIR/heapmap/<trace>__<alloc>.csv, writes
  * DIR/plots/data/<stem>.dat and queues timeline.gp, latency.gp, heapmap.gp.
- * Only cells whose status is ok are drawn. A malformed per-cell file costs
- * that one line of its chart, with a warning naming the file and line; it
- * does not stop the report, since the table rows are still right.
+ * Only cells whose status is ok are drawn, and in the timeline and the
+ * latency CDF only those of the allocators pick.c chose. A malformed
+ * per-cell file costs that one line of its chart, with a warning naming
+ * the file and line; it does not stop the report, since the table rows
+ * are still right.
  */
 #include "plots_charts.h"
 #include "plots_csv.h"
@@ -101,7 +103,8 @@ typedef struct cellfile_series {
     size_t n;
 } cellfile_series;
 
-/* Reads SUB/<trace>__<alloc>.csv of every ok cell of trace TI. Returns
+/* Reads SUB/<trace>__<alloc>.csv of every ok cell of trace TI whose
+ * allocator pick.c chose. Returns
  * the series read (count in *ns); *nfiles counts files found, read or not. */
 static cellfile_series *cellfile_collect(plots_set *s, size_t ti, const char *sub,
                                    const char *const *names, size_t nn, size_t *ns,
@@ -113,7 +116,7 @@ static cellfile_series *cellfile_collect(plots_set *s, size_t ti, const char *su
     *oom = !v;
     for (size_t a = 0; v && a < s->nallocs; a++) {
         const plots_row *r = plots_cell(s, ti, a);
-        if (!r || !r->ok)
+        if (!r || !r->ok || !s->allocs[a].picked)
             continue;
         char *path = plots_cell_file(s, sub, ti, a);
         if (!path)
@@ -174,6 +177,11 @@ void plots_charts_timeline(plots_set *s, plots_jobs *j, size_t ti)
         return;
     size_t ns;
     int nfiles, oom;
+    /* A trace with no ops has nothing to draw, and no row in its files. */
+    if (s->traces[ti].ops == 0) {
+        plots_chart_skip(s, ci, "the trace has no operations");
+        return;
+    }
     cellfile_series *v = cellfile_collect(s, ti, "timeline", names, 3, &ns, &nfiles, &oom);
     if (oom)
         j->oom = 1;
@@ -251,6 +259,11 @@ void plots_charts_latency(plots_set *s, plots_jobs *j, size_t ti)
         return;
     size_t ns;
     int nfiles, oom;
+    /* A trace with no ops has nothing to draw, and no row in its files. */
+    if (s->traces[ti].ops == 0) {
+        plots_chart_skip(s, ci, "the trace has no operations");
+        return;
+    }
     cellfile_series *v = cellfile_collect(s, ti, "latency", names, 2, &ns, &nfiles, &oom);
     if (oom)
         j->oom = 1;
@@ -368,40 +381,30 @@ int plots_heapmap_choose(plots_set *s, const char *want)
         s->heap_ai = ai;
         return 0;
     }
-    /* The default: the trace with the largest peak payload among those
-     * with a heap map, then its best-utilization fit policy, or its
-     * best-utilization allocator when no fit policy wrote a heap map. */
-    for (int fit_only = 1; fit_only >= 0 && s->heap_ti < 0; fit_only--) {
-        long best_t = -1;
-        for (size_t t = 0; t < s->ntraces; t++) {
-            for (size_t a = 0; a < s->nallocs; a++) {
-                const plots_row *r = plots_cell(s, t, a);
-                if (!r || !r->ok || (fit_only && strcmp(s->allocs[a].group, "fit") != 0))
-                    continue;
-                char *p = plots_cell_file(s, "heapmap", t, a);
-                if (!p)
-                    continue;
-                free(p);
-                if (best_t < 0 || s->traces[t].peak_payload > s->traces[best_t].peak_payload)
-                    best_t = (long)t;
-                break;
-            }
-        }
-        if (best_t < 0)
-            continue;
+    /* The default: the ok cell with a heap map whose heap was the most
+     * fragmented at its footprint peak (ext_frag), where there is the
+     * most to see; ties go to the larger peak payload, then to the first
+     * in the tables' order. A cell whose ext_frag is undefined comes after
+     * every cell that has one. */
+    double best = 0;
+    for (size_t t = 0; t < s->ntraces; t++) {
         for (size_t a = 0; a < s->nallocs; a++) {
-            const plots_row *r = plots_cell(s, (size_t)best_t, a);
-            if (!r || !r->ok || (fit_only && strcmp(s->allocs[a].group, "fit") != 0))
+            const plots_row *r = plots_cell(s, t, a);
+            if (!r || !r->ok)
                 continue;
-            char *p = plots_cell_file(s, "heapmap", (size_t)best_t, a);
+            char *p = plots_cell_file(s, "heapmap", t, a);
             if (!p)
                 continue;
             free(p);
-            if (s->heap_ai < 0 || r->util > plots_cell(s, (size_t)best_t,
-                                                       (size_t)s->heap_ai)->util)
-                s->heap_ai = (long)a;
+            double score = fb_defined(r->ext_frag) ? r->ext_frag : -1;
+            if (s->heap_ti >= 0 &&
+                (score < best || (score == best && s->traces[t].peak_payload <=
+                                                       s->traces[s->heap_ti].peak_payload)))
+                continue;
+            best = score;
+            s->heap_ti = (long)t;
+            s->heap_ai = (long)a;
         }
-        s->heap_ti = best_t;
     }
     return 0;
 }

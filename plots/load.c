@@ -9,7 +9,8 @@
  * read summary.csv when present and compute the summary of every
  * allocator it lacks (an interrupted run writes rows as they finish but
  * no summary). It then indexes traces and allocators into the cell
- * matrix, reads meta.json (through harness/json/jread.h) and has load_bench.c
+ * matrix, picks the allocators the per-trace charts draw (pick.c), reads
+ * meta.json (through harness/json/jread.h) and has load_bench.c
  * read bench.json; an absent or unreadable meta.json or bench.json is a
  * warning that the page repeats.
  */
@@ -169,8 +170,11 @@ int plots_load(plots_set *s, const char *dir, const char *prog)
         return rc;
     if (!s->summary_file) {
         plots_summary_compute(s);
-        plots_warn(s, "%s/summary.csv: absent (interrupted run?); the summary is computed "
-                   "from results.csv", s->dir);
+        char *sum = plots_strf("%s/summary.csv", s->dir);
+        if (sum && access(sum, F_OK) != 0)
+            plots_warn(s, "%s/summary.csv: absent (interrupted run?); the summary is "
+                       "computed from results.csv", s->dir);
+        free(sum);
     } else {
         for (size_t i = 0; i < s->nallocs; i++)
             if (!s->allocs[i].in_summary)
@@ -178,6 +182,7 @@ int plots_load(plots_set *s, const char *dir, const char *prog)
                            "from results.csv", s->dir, s->allocs[i].allocator);
         plots_summary_compute(s);
     }
+    plots_pick(s);
     load_meta(s);
     return plots_load_bench(s) ? 1 : 0;
 }

@@ -5,8 +5,9 @@
  * found by name in the header, from the one list harness/replay/metrics.h, so a
  * metric added there is read here with no change; a column the header
  * lacks is shown as 0, with a warning. The numbers of a row whose status
- * is not ok may be empty ("not measured"); those of an ok row must all be
- * valid, since they will be drawn.
+ * is not ok may be empty ("not measured"); so may the F64 figures of an ok
+ * row (undefined, figure.h: shown as "-", never drawn); its counts must
+ * all be valid numbers.
  */
 #include "plots_csv.h"
 #include "plots_load.h"
@@ -40,10 +41,13 @@ static int load_u64(const char *text, int ok, uint64_t *out)
     return plots_parse_u64(text, out);
 }
 
+/* An empty figure is undefined (figure.h) in any row: util of a trace
+ * with no payload, a throughput with no timed pass. */
 static int load_f64(const char *text, int ok, double *out)
 {
-    if (!ok && text[strspn(text, " \t")] == '\0') {
-        *out = 0;
+    (void)ok;
+    if (text[strspn(text, " \t")] == '\0') {
+        *out = FB_UNDEF;
         return 0;
     }
     return plots_parse_f64(text, out);

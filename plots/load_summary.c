@@ -32,7 +32,7 @@ static const char *const sum_col_names[SUM_NCOLS] = {
 };
 
 /* The allocator column is the key the line is filed under; every other
- * column fills the allocator. An OPT column may be empty (unknown). */
+ * column fills the allocator. A figure may be empty (undefined). */
 #define SUM_SET_STR(name)                                         \
     if (SUM_COL_##name != SUM_COL_allocator) {                    \
         char *v = strdup(f[col[SUM_COL_##name]]);                 \
@@ -43,16 +43,16 @@ static const char *const sum_col_names[SUM_NCOLS] = {
     }
 #define SUM_SET_U64(name) \
     if (!*bad && plots_parse_u64(f[col[SUM_COL_##name]], &a->name) < 0) *bad = #name;
-#define SUM_SET_F64(name) \
-    if (!*bad && plots_parse_f64(f[col[SUM_COL_##name]], &a->name) < 0) *bad = #name;
 #define SUM_SET_OPT(name)                                                  \
     if (!*bad) {                                                           \
         const char *t = f[col[SUM_COL_##name]];                            \
         if (t[strspn(t, " \t")] == '\0')                                   \
-            a->name = NAN;                                                 \
+            a->name = FB_UNDEF;                                            \
         else if (plots_parse_f64(t, &a->name) < 0)                         \
             *bad = #name;                                                  \
     }
+/* An F64 column read as an OPT one: an empty field is undefined. */
+#define SUM_SET_F64(name) SUM_SET_OPT(name)
 #define SUM_SET(name, type, fmt, desc) SUM_SET_##type(name)
 
 /* Fills A from the record F; 0 (with *bad naming a column that is not a
@@ -85,12 +85,15 @@ int plots_load_summary(plots_set *s)
     size_t nf;
     int rc = plots_csv_next(c, &f, &nf, err, sizeof err);
     if (rc == 1 && plots_csv_columns(f, nf, sum_col_names, SUM_NCOLS, col) > 0) {
+        /* Another fitbench's summary (a column more or less): the rows
+         * hold what it needs, so it is computed from them instead. */
         for (size_t i = 0; i < SUM_NCOLS; i++) {
             if (col[i] < 0) {
-                plots_error(s, "%s:1: no column %s in the header", plots_csv_name(c),
-                            sum_col_names[i]);
+                plots_warn(s, "%s:1: no column %s in the header (another fitbench?); the "
+                           "summary is computed from results.csv", plots_csv_name(c),
+                           sum_col_names[i]);
                 plots_csv_close(c);
-                return 2;
+                return 0;
             }
         }
     }
@@ -147,10 +150,11 @@ void plots_summary_compute(plots_set *s)
         a->ok = acc.ok;
         a->mean_util = fb_summary_mean_util(&acc);
         a->kops = fb_summary_kops(&acc);
+        a->kops_gmean = fb_summary_kops_gmean(&acc);
     }
     /* libc's throughput may come from the file or from the pass above. */
     long libc = plots_alloc_find(s, FB_SUMMARY_REFERENCE);
-    double libc_kops = libc >= 0 ? s->allocs[libc].kops : 0;
+    double libc_kops = libc >= 0 ? s->allocs[libc].kops : FB_UNDEF;
     for (size_t ai = 0; ai < s->nallocs; ai++) {
         plots_alloc *a = &s->allocs[ai];
         if (!a->in_summary)

@@ -44,7 +44,7 @@ void plots_dat_string(FILE *f, const char *text);
 double plots_byte_unit(double max, const char **name);
 
 /* A matrix of cells to draw as clustered bars: clusters (traces) by
- * series (allocators). val is NaN for a cell not to draw; mark then holds
+ * series (allocators). val is FB_UNDEF for a cell not to draw; mark then holds
  * its status, or NULL when the cell does not exist at all. */
 typedef struct plots_bars {
     size_t ncl, nse;
@@ -55,7 +55,7 @@ typedef struct plots_bars {
     const char **mark;
 } plots_bars;
 
-/* bars.c. Allocates the arrays (every val NaN); -1 out of memory (free
+/* bars.c. Allocates the arrays (every val FB_UNDEF); -1 out of memory (free
  * anyway). */
 int plots_bars_alloc(plots_bars *b, size_t ncl, size_t nse);
 void plots_bars_free(plots_bars *b);

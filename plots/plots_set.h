@@ -12,7 +12,7 @@
  *                --> chartkit.c, bars.c (plots_chartkit.h): DIR/plots/data/
  *                --> gnuplot.c (plots_gp.h): DIR/plots/, SVG and PNG
  *   report.c  (plots_report.h) the set --> DIR/report.html
- *   set.c     (this header)    under all of them
+ *   set.c, pick.c (this header) under all of them
  *
  * A plots_set holds the rows of results.csv, the allocators (from
  * summary.csv, or computed from the rows when summary.csv lacks them),
@@ -62,6 +62,8 @@ typedef struct plots_alloc {
     FB_SUMMARY_COLUMNS(PLOTS_SUM_FIELD)
     int in_summary; /* the figures come from summary.csv */
     size_t color;   /* index into the palette, stable across charts */
+    int picked;     /* drawn in the per-trace charts (pick.c) */
+    const char *why; /* why it was picked out of many, or NULL (pick.c) */
 } plots_alloc;
 #undef PLOTS_SUM_FIELD
 
@@ -128,6 +130,7 @@ typedef struct plots_set {
     plots_chart *charts;
     size_t ncharts;
     long heap_ti, heap_ai; /* heap map cell, or -1 */
+    size_t npicked;        /* allocators with picked set */
 
     char **warnings; /* also printed on stderr when they happen */
     size_t nwarnings;
@@ -163,6 +166,20 @@ const char *plots_color(size_t i);
 /* Frees a row's strings (not the row). */
 void plots_row_free(plots_row *r);
 void plots_set_free(plots_set *s);
+
+/* --- pick.c: the allocators the per-trace charts draw ------------------- */
+
+/* At most this many lines or bars per trace in a chart. */
+#define PLOTS_PICK_MAX 8
+/* The group name of a user's own allocators, drawn first. */
+#define PLOTS_PICK_USER "user"
+/* Sets picked (and why) on the allocators that the per-trace charts draw:
+ * all of them when there are PLOTS_PICK_MAX or fewer, else the user's own
+ * (group PLOTS_PICK_USER), then FB_SUMMARY_REFERENCE (glibc), then the best
+ * of each group, up to PLOTS_PICK_MAX. Run once the summary is known. */
+void plots_pick(plots_set *s);
+/* The words of the page that say how the few were chosen (HTML-safe). */
+extern const char plots_pick_rule[];
 
 /* Records a warning and prints it on stderr. */
 void plots_warn(plots_set *s, const char *fmt, ...)

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void esc(FILE *f, const char *s)
+void plots_html_esc(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
@@ -48,7 +48,7 @@ static void bytes(FILE *f, double b)
         fprintf(f, "%.1f&nbsp;%s", b, unit[k]);
 }
 
-static void kops(FILE *f, double v)
+void plots_html_kops(FILE *f, double v)
 {
     fprintf(f, v >= 100 ? "%.0f" : "%.1f", v);
 }
@@ -107,15 +107,15 @@ static void figure(FILE *f, const plots_chart *c, const char *caption)
         return;
     if (!c->drawn) {
         fputs("<div class=\"missing\"><strong>", f);
-        esc(f, c->title);
+        plots_html_esc(f, c->title);
         fputs("</strong>: not drawn (", f);
-        esc(f, c->note ? c->note : "unknown reason");
+        plots_html_esc(f, c->note ? c->note : "unknown reason");
         fputs(").</div>\n", f);
         return;
     }
     fprintf(f, "<figure><a href=\"plots/%s.svg\"><img src=\"plots/%s.svg\" alt=\"", c->stem,
             c->stem);
-    esc(f, c->title);
+    plots_html_esc(f, c->title);
     fputs("\" loading=\"lazy\"></a>", f);
     if (caption || c->png) {
         fputs("<figcaption>", f);
@@ -136,24 +136,45 @@ static const plots_chart *chart_of(const plots_set *s, plots_kind k, long trace)
     return NULL;
 }
 
-static void swatch(FILE *f, const plots_alloc *a)
+void plots_html_swatch(FILE *f, const plots_alloc *a)
 {
     fprintf(f, "<span class=\"sw\" style=\"background:%s\"></span>", plots_color(a->color));
-    esc(f, a->allocator);
+    plots_html_esc(f, a->allocator);
 }
 
 /* --- sections ------------------------------------------------------------ */
 
+/* A figure cell of a table: FMT of SCALE * V, "&ndash;" when V is
+ * undefined (figure.h), in bold when BOLD. */
+void plots_html_fig(FILE *f, const char *fmt, double scale, double v, int bold)
+{
+    fputs("<td class=\"n\">", f);
+    if (!fb_defined(v)) {
+        fputs("&ndash;</td>", f);
+        return;
+    }
+    fputs(bold ? "<strong>" : "", f);
+    if (fmt)
+        fprintf(f, fmt, scale * v);
+    else
+        plots_html_kops(f, v);
+    fputs(bold ? "</strong></td>" : "</td>", f);
+}
+
 static void report_summary(FILE *f, const plots_set *s)
 {
-    double best_u = -1, best_k = -1, best_p = -1, libc_k = 0;
+    double best_u = -1, best_k = -1, best_g = -1, best_p = -1, libc_k = FB_UNDEF;
     for (size_t i = 0; i < s->nallocs; i++) {
         const plots_alloc *a = &s->allocs[i];
         if (!a->ok)
             continue;
-        best_u = fmax(best_u, a->mean_util);
-        best_k = fmax(best_k, a->kops);
-        if (isfinite(a->perf_index))
+        if (fb_defined(a->mean_util))
+            best_u = fmax(best_u, a->mean_util);
+        if (fb_defined(a->kops))
+            best_k = fmax(best_k, a->kops);
+        if (fb_defined(a->kops_gmean))
+            best_g = fmax(best_g, a->kops_gmean);
+        if (fb_defined(a->perf_index))
             best_p = fmax(best_p, a->perf_index);
         if (strcmp(a->allocator, FB_SUMMARY_REFERENCE) == 0)
             libc_k = a->kops;
@@ -161,59 +182,62 @@ static void report_summary(FILE *f, const plots_set *s)
     fputs("<section id=\"summary\"><h2>Summary</h2>\n<p class=\"note\">One line per "
           "allocator over the traces it ran. <em>Mean util</em>: mean over the traces run "
           "ok of peak live payload / heap peak. <em>Kops/s</em>: op-weighted throughput "
-          "(all ops over all replay seconds). <em>Perf index</em> = 100 &times; (0.6 U + "
-          "0.4 min(1, T / T<sub>libc</sub>)), the malloc lab's index, against libc ",
-          f);
-    if (libc_k > 0) {
+          "(all ops over all replay seconds): how long a replay of the whole suite would "
+          "take, which the slowest trace can decide alone. <em>gmean</em>: geometric mean "
+          "of the per-trace throughputs, the typical speed on one trace. <em>Perf "
+          "index</em> = 100 &times; (0.6 U + 0.4 min(1, T / T<sub>libc</sub>)), the malloc "
+          "lab's index, against libc ", f);
+    if (fb_defined(libc_k) && libc_k > 0) {
         fputs("measured in this same run (", f);
-        kops(f, libc_k);
+        plots_html_kops(f, libc_k);
         fputs(" Kops/s).", f);
     } else {
         fputs("&mdash; which did not run ok here, so there is no perf index.", f);
     }
+    fputs(" A dash marks an undefined figure (a trace with no payload has no "
+          "utilization, one with no op timed no throughput); no mean counts it.", f);
     if (!s->summary_file)
         fputs(" <strong>summary.csv was absent: these figures were computed from "
               "results.csv.</strong>", f);
     fputs(" Best of each column in bold.</p>\n<table>\n<tr><th>allocator</th><th>group</th>"
-          "<th>traces ok</th><th>mean util</th><th>Kops/s</th><th>perf index</th></tr>\n", f);
+          "<th>traces ok</th><th>mean util</th><th>Kops/s</th><th>Kops/s gmean</th>"
+          "<th>perf index</th></tr>\n", f);
     for (size_t i = 0; i < s->nallocs; i++) {
         const plots_alloc *a = &s->allocs[i];
         fprintf(f, "<tr%s><td>", a->ok ? "" : " class=\"skip\"");
-        swatch(f, a);
+        plots_html_swatch(f, a);
         fputs("</td><td>", f);
-        esc(f, a->group);
+        plots_html_esc(f, a->group);
         fprintf(f, "</td><td class=\"n%s\">%" PRIu64 " / %" PRIu64 "</td>",
                 a->ok < a->traces ? " warn" : "", a->ok, a->traces);
-        if (!a->ok) {
-            fputs("<td class=\"n\">&ndash;</td><td class=\"n\">&ndash;</td>"
-                  "<td class=\"n\">&ndash;</td></tr>\n", f);
-            continue;
-        }
-        int bu = a->mean_util == best_u, bk = a->kops == best_k;
-        int bp = isfinite(a->perf_index) && a->perf_index == best_p;
-        fprintf(f, "<td class=\"n\">%s%.1f%%%s</td><td class=\"n\">%s", bu ? "<strong>" : "",
-                100 * a->mean_util, bu ? "</strong>" : "", bk ? "<strong>" : "");
-        kops(f, a->kops);
-        fprintf(f, "%s</td><td class=\"n\">", bk ? "</strong>" : "");
-        if (isfinite(a->perf_index))
-            fprintf(f, "%s%.1f%s", bp ? "<strong>" : "", a->perf_index, bp ? "</strong>" : "");
-        else
-            fputs("&ndash;", f);
-        fputs("</td></tr>\n", f);
+        int ok = a->ok != 0;
+        plots_html_fig(f, "%.1f%%", 100, ok ? a->mean_util : FB_UNDEF, a->mean_util == best_u);
+        plots_html_fig(f, NULL, 1, ok ? a->kops : FB_UNDEF, a->kops == best_k);
+        plots_html_fig(f, NULL, 1, ok ? a->kops_gmean : FB_UNDEF, a->kops_gmean == best_g);
+        plots_html_fig(f, "%.1f", 1, ok ? a->perf_index : FB_UNDEF, a->perf_index == best_p);
+        fputs("</tr>\n", f);
     }
     fputs("</table>\n</section>\n", f);
 }
 
 static void report_overview(FILE *f, const plots_set *s)
 {
+    static const char rest[] = "Every allocator's figures are in the table below the chart.";
     fputs("<section id=\"charts\"><h2>Overview charts</h2>\n", f);
     figure(f, chart_of(s, PLOTS_K_UTIL, -1),
-           "Higher is better. A cell that did not run ok shows its status instead of a "
-           "bar.");
-    figure(f, chart_of(s, PLOTS_K_KOPS, -1), "Higher is better; log scale.");
+           "How much of the memory each allocator took held live data at its peak, trace "
+           "by trace: higher is better. A cell that did not run ok shows its status "
+           "instead of a bar.");
+    plots_report_picked(f, s, rest);
+    plots_report_all(f, s, 0);
+    figure(f, chart_of(s, PLOTS_K_KOPS, -1),
+           "Operations per second on each trace: higher is better; log scale, so equal "
+           "gaps are equal ratios.");
+    plots_report_picked(f, s, rest);
+    plots_report_all(f, s, 1);
     figure(f, chart_of(s, PLOTS_K_TRADEOFF, -1),
-           "Up and to the right is better: as many operations per second as possible with "
-           "as little memory per byte of payload as possible.");
+           "Every allocator once: up and to the right is better, as many operations per "
+           "second as possible with as little memory per byte of payload as possible.");
     fputs("</section>\n", f);
 }
 
@@ -233,26 +257,26 @@ static void report_trace_index(FILE *f, const plots_set *s)
             if (!r->ok)
                 continue;
             ok++;
-            if (bu < 0 || r->util > plots_cell(s, t, (size_t)bu)->util)
+            if (fb_defined(r->util) && (bu < 0 || r->util > plots_cell(s, t, (size_t)bu)->util))
                 bu = (long)a;
-            if (bk < 0 || r->kops > plots_cell(s, t, (size_t)bk)->kops)
+            if (fb_defined(r->kops) && (bk < 0 || r->kops > plots_cell(s, t, (size_t)bk)->kops))
                 bk = (long)a;
         }
         fprintf(f, "<tr><td><a href=\"#trace-%s\">", tr->safe);
-        esc(f, tr->name);
+        plots_html_esc(f, tr->name);
         fprintf(f, "</a></td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">", tr->ops);
         bytes(f, (double)tr->peak_payload);
         fprintf(f, "</td><td class=\"n%s\">%zu / %zu</td><td>", ok < cells ? " warn" : "", ok,
                 cells);
         if (bu >= 0) {
-            swatch(f, &s->allocs[bu]);
+            plots_html_swatch(f, &s->allocs[bu]);
             fprintf(f, " (%.1f%%)", 100 * plots_cell(s, t, (size_t)bu)->util);
         }
         fputs("</td><td>", f);
         if (bk >= 0) {
-            swatch(f, &s->allocs[bk]);
+            plots_html_swatch(f, &s->allocs[bk]);
             fputs(" (", f);
-            kops(f, plots_cell(s, t, (size_t)bk)->kops);
+            plots_html_kops(f, plots_cell(s, t, (size_t)bk)->kops);
             fputs(" Kops/s)", f);
         }
         fputs("</td></tr>\n", f);
@@ -264,7 +288,7 @@ static void report_trace(FILE *f, const plots_set *s, size_t t)
 {
     const plots_trace *tr = &s->traces[t];
     fprintf(f, "<h3 id=\"trace-%s\">", tr->safe);
-    esc(f, tr->name);
+    plots_html_esc(f, tr->name);
     fprintf(f, "</h3>\n<p class=\"note\">%" PRIu64 " ops, peak live payload ", tr->ops);
     bytes(f, (double)tr->peak_payload);
     fputs(".</p>\n<table>\n<tr><th>allocator</th><th>status</th><th>util</th>"
@@ -277,32 +301,42 @@ static void report_trace(FILE *f, const plots_set *s, size_t t)
         if (!r)
             continue;
         fputs("<tr><td>", f);
-        swatch(f, &s->allocs[a]);
+        plots_html_swatch(f, &s->allocs[a]);
         if (!r->ok) {
             /* Not installed is not a failure of the allocator. */
             int absent = strcmp(r->status, "unavailable") == 0;
             fprintf(f, "</td><td class=\"%s\">", absent ? "note" : "bad");
-            esc(f, r->status);
+            plots_html_esc(f, r->status);
             if (r->detail && r->detail[0]) {
                 fputs(" <span class=\"detail\">", f);
-                esc(f, r->detail);
+                plots_html_esc(f, r->detail);
                 fputs("</span>", f);
             }
             fputs("</td><td colspan=\"8\" class=\"note\">not measured</td></tr>\n", f);
             continue;
         }
-        fprintf(f, "</td><td>ok</td><td class=\"n\">%.1f%%</td><td class=\"n\">",
-                100 * r->util);
+        fputs("</td><td>ok</td>", f);
+        plots_html_fig(f, "%.1f%%", 100, r->util, 0);
+        fputs("<td class=\"n\">", f);
         bytes(f, (double)r->heap_peak);
         fputs("</td><td class=\"n\">", f);
-        kops(f, r->kops);
-        fputs(" (", f);
-        kops(f, r->kops_min);
-        fputs("&ndash;", f);
-        kops(f, r->kops_max);
+        if (fb_defined(r->kops)) {
+            plots_html_kops(f, r->kops);
+            fputs(" (", f);
+            plots_html_kops(f, r->kops_min);
+            fputs("&ndash;", f);
+            plots_html_kops(f, r->kops_max);
+            fputs(")", f);
+        } else {
+            fputs("&ndash;", f);
+        }
         /* Many faults per op mean the figure beside it is mostly the
          * kernel's work: mark it so the reader sees it. */
-        fprintf(f, ")</td><td class=\"n%s\">%.2f</td>", r->faults >= 1.0 ? " bad" : "", r->faults);
+        if (fb_defined(r->faults))
+            fprintf(f, "</td><td class=\"n%s\">%.2f</td>", r->faults >= 1.0 ? " bad" : "",
+                    r->faults);
+        else
+            fputs("</td><td class=\"n\">&ndash;</td>", f);
         latency(f, r->lat_a_p99, r->lat_a_max);
         latency(f, r->lat_r_p99, r->lat_r_max);
         latency(f, r->lat_f_p99, r->lat_f_max);
@@ -317,6 +351,7 @@ static void report_trace(FILE *f, const plots_set *s, size_t t)
     figure(f, chart_of(s, PLOTS_K_LATENCY, (long)t),
            "Further left is faster; the dotted line marks the 99th percentile.");
     fputs("</div>\n", f);
+    plots_report_picked(f, s, "Every allocator's figures are in the table above.");
 }
 
 /* The real-program comparison, when `fitbench programs` wrote its chart
@@ -352,19 +387,24 @@ static void report_bench(FILE *f, const plots_set *s)
               "warnings at the end of the page.</p>\n</section>\n", f);
         return;
     }
-    figure(f, chart_of(s, PLOTS_K_BENCH_PAIR, -1), "Lower is better.");
-    figure(f, chart_of(s, PLOTS_K_BENCH_RANDOM, -1), "Lower is better.");
-    figure(f, chart_of(s, PLOTS_K_BENCH_REPLAY, -1), "Higher is better; log scale.");
+    figure(f, chart_of(s, PLOTS_K_BENCH_PAIR, -1),
+           "The cost of one malloc and free pair, by request size: lower is better.");
+    figure(f, chart_of(s, PLOTS_K_BENCH_RANDOM, -1),
+           "The cost of one operation with random sizes and 10,000 blocks live: lower is "
+           "better.");
+    figure(f, chart_of(s, PLOTS_K_BENCH_REPLAY, -1),
+           "Whole-trace replays under Google Benchmark's timing: higher is better; log "
+           "scale.");
     fputs("<p class=\"note\">Every benchmark of <a href=\"bench.json\">bench.json</a> (the "
           "median when it was repeated):</p>\n<table>\n<tr><th>benchmark</th>"
           "<th>real ns</th><th>CPU ns</th><th>items/s</th><th>util</th></tr>\n", f);
     for (size_t i = 0; i < s->nbench; i++) {
         const plots_bench *b = &s->bench[i];
         fputs("<tr><td>", f);
-        esc(f, b->name);
+        plots_html_esc(f, b->name);
         if (b->error) {
             fputs("</td><td colspan=\"4\" class=\"bad\">error: ", f);
-            esc(f, b->error);
+            plots_html_esc(f, b->error);
             fputs("</td></tr>\n", f);
             continue;
         }
@@ -389,7 +429,7 @@ static void report_bench(FILE *f, const plots_set *s)
 static void json_value_text(FILE *f, json_object *v)
 {
     switch (json_object_get_type(v)) {
-    case json_type_string: esc(f, fb_jread_text(v)); break;
+    case json_type_string: plots_html_esc(f, fb_jread_text(v)); break;
     case json_type_int:
     case json_type_double: fprintf(f, "%.10g", json_object_get_double(v)); break;
     case json_type_boolean: fputs(json_object_get_boolean(v) ? "true" : "false", f); break;
@@ -407,7 +447,7 @@ static void json_value_text(FILE *f, json_object *v)
             if (!first)
                 fputs("<br>", f);
             first = 0;
-            esc(f, key);
+            plots_html_esc(f, key);
             fputs(": ", f);
             json_value_text(f, val);
         }
@@ -427,7 +467,7 @@ static void report_machine(FILE *f, const plots_set *s)
     fputs("<table>\n", f);
     json_object_object_foreach(s->meta, key, val) {
         fputs("<tr><th>", f);
-        esc(f, key);
+        plots_html_esc(f, key);
         fputs("</th><td>", f);
         json_value_text(f, val);
         fputs("</td></tr>\n", f);
@@ -470,18 +510,18 @@ static void report_body(FILE *f, const plots_set *s)
           "<title>fitbench report", f);
     if (host) {
         fputs(" &ndash; ", f);
-        esc(f, host);
+        plots_html_esc(f, host);
     }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><h1>fitbench "
                "report</h1>\n<p>", report_css);
     fprintf(f, "%zu traces &times; %zu allocators", s->ntraces, s->nallocs);
     if (host) {
         fputs(" on ", f);
-        esc(f, host);
+        plots_html_esc(f, host);
     }
     if (date) {
         fputs(", ", f);
-        esc(f, date);
+        plots_html_esc(f, date);
     }
     fputs("</p></header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts"
           "</a><a href=\"#traces\">Traces</a><a href=\"#heapmap\">Heap map</a><a href=\""
@@ -499,9 +539,13 @@ static void report_body(FILE *f, const plots_set *s)
         report_trace(f, s, t);
     fputs("</section>\n<section id=\"heapmap\"><h2>Heap map</h2>\n<p class=\"note\">Blocks "
           "along the address range at the moment the footprint peaked, wrapped into rows; "
-          "free blocks between used ones are the fragmentation. Choose another cell with "
-          "<code>fitbench report --heapmap TRACE/ALLOC DIR</code>.</p>\n", f);
-    figure(f, chart_of(s, PLOTS_K_HEAPMAP, s->heap_ti), NULL);
+          "free blocks between used ones are the fragmentation. By default the cell whose "
+          "heap was the most fragmented at that moment (the highest ext_frag of "
+          "results.csv); choose another with <code>fitbench report --heapmap "
+          "TRACE/ALLOC DIR</code>.</p>\n", f);
+    figure(f, chart_of(s, PLOTS_K_HEAPMAP, s->heap_ti),
+           "Many orange stretches between blue ones mean free memory cut into pieces "
+           "that a large request cannot use.");
     fputs("</section>\n", f);
     report_bench(f, s);
     report_programs(f, s);
@@ -511,7 +555,7 @@ static void report_body(FILE *f, const plots_set *s)
         fputs("<section id=\"warnings\"><h2>Warnings</h2>\n<ul>\n", f);
         for (size_t i = 0; i < s->nwarnings; i++) {
             fputs("<li>", f);
-            esc(f, s->warnings[i]);
+            plots_html_esc(f, s->warnings[i]);
             fputs("</li>\n", f);
         }
         fputs("</ul>\n</section>\n", f);

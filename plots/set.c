@@ -97,7 +97,7 @@ long plots_alloc_add(plots_set *s, const char *name)
     s->allocs = na;
     plots_alloc *a = &s->allocs[s->nallocs];
     memset(a, 0, sizeof *a);
-    a->perf_index = NAN; /* until read or computed */
+    a->perf_index = FB_UNDEF; /* until read or computed */
     a->allocator = strdup(name);
     size_t k = plots_alloc_rank(name);
     a->group = strdup(k < fb_allocator_count() ? fb_allocator_at(k)->group : "");

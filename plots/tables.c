@@ -2,6 +2,7 @@
  * tables.c: `fitbench tables DIR KIND [-a LIST]`, a results folder's
  * figures as Markdown tables, for the README's measured sections (`make
  * numbers` splices them in) and for anyone who wants them in a document.
+ * An undefined figure (figure.h) is "-".
  * It reads the folder with the same loader as the report (load*.c), so
  * the tables show exactly what the report shows; it formats, never
  * recomputes.
@@ -28,8 +29,8 @@ static void tables_usage(FILE *out) {
             "\n"
             "Prints the figures of the results folder DIR as a Markdown table. KIND:\n"
             "  cells    util / throughput (median, ops/s) per trace and allocator\n"
-            "  summary  per allocator: valid traces, mean util, op-weighted throughput,\n"
-            "           perf index (summary.csv)\n"
+            "  summary  per allocator: valid traces, mean util, op-weighted and\n"
+            "           geometric-mean throughput, perf index (summary.csv)\n"
             "  tails    per trace and allocator: malloc and free latency p50, p99, p99.9\n"
             "           (ns) and the timed passes' minor page faults per 1000 ops\n"
             "\n"
@@ -39,7 +40,7 @@ static void tables_usage(FILE *out) {
 /* "31M", "0.8M", "850K": ops per second, two significant figures or more. */
 static void fmt_rate(char *buf, size_t len, double kops) {
     double ops = kops * 1000;
-    if (!(ops > 0) || !isfinite(ops))
+    if (!fb_defined(ops) || !(ops > 0))
         snprintf(buf, len, "-");
     else if (ops >= 10e6)
         snprintf(buf, len, "%.0fM", ops / 1e6);
@@ -52,7 +53,7 @@ static void fmt_rate(char *buf, size_t len, double kops) {
 }
 
 static void fmt_pct(char *buf, size_t len, double frac) {
-    if (!isfinite(frac))
+    if (!fb_defined(frac))
         snprintf(buf, len, "-");
     else
         snprintf(buf, len, "%.1f%%", 100 * frac);
@@ -113,19 +114,20 @@ static void table_cells(const plots_set *s, const size_t *idx, size_t n) {
 }
 
 static void table_summary(const plots_set *s, const size_t *idx, size_t n) {
-    printf("| allocator | valid | mean util | ops/s (op-weighted) | perf index |\n"
-           "|---|---:|---:|---:|---:|\n");
+    printf("| allocator | valid | mean util | ops/s (op-weighted) | ops/s (gmean) | perf index |\n"
+           "|---|---:|---:|---:|---:|---:|\n");
     for (size_t k = 0; k < n; k++) {
         const plots_alloc *a = &s->allocs[idx[k]];
-        char u[32], r[32], p[32];
-        fmt_pct(u, sizeof u, a->ok ? a->mean_util : NAN);
-        fmt_rate(r, sizeof r, a->ok ? a->kops : NAN);
-        if (isfinite(a->perf_index))
+        char u[32], r[32], g[32], p[32];
+        fmt_pct(u, sizeof u, a->ok ? a->mean_util : FB_UNDEF);
+        fmt_rate(r, sizeof r, a->ok ? a->kops : FB_UNDEF);
+        fmt_rate(g, sizeof g, a->ok ? a->kops_gmean : FB_UNDEF);
+        if (fb_defined(a->perf_index))
             snprintf(p, sizeof p, "%.1f", a->perf_index);
         else
             snprintf(p, sizeof p, "-");
-        printf("| %s | %llu/%llu | %s | %s | %s |\n", a->allocator, (unsigned long long)a->ok,
-               (unsigned long long)a->traces, u, r, p);
+        printf("| %s | %llu/%llu | %s | %s | %s | %s |\n", a->allocator,
+               (unsigned long long)a->ok, (unsigned long long)a->traces, u, r, g, p);
     }
 }
 
@@ -137,11 +139,14 @@ static void table_tails(const plots_set *s, const size_t *idx, size_t n) {
             const plots_row *r = plots_cell(s, t, idx[k]);
             if (!r || !r->ok)
                 continue;
-            printf("| %s | %s | %llu / %llu / %llu | %llu / %llu / %llu | %.2f |\n",
+            char fl[32] = "-";
+            if (fb_defined(r->faults))
+                snprintf(fl, sizeof fl, "%.2f", r->faults);
+            printf("| %s | %s | %llu / %llu / %llu | %llu / %llu / %llu | %s |\n",
                    s->traces[t].name, r->allocator, (unsigned long long)r->lat_a_p50,
                    (unsigned long long)r->lat_a_p99, (unsigned long long)r->lat_a_p999,
                    (unsigned long long)r->lat_f_p50, (unsigned long long)r->lat_f_p99,
-                   (unsigned long long)r->lat_f_p999, r->faults);
+                   (unsigned long long)r->lat_f_p999, fl);
         }
 }
 

@@ -105,7 +105,7 @@ static int trace_attach(trace *t, fb_row *row) {
 
 
 static void row_init(fb_row *row, const fb_cell_spec *s) {
-    memset(row, 0, sizeof *row);
+    fb_row_clear(row);
     snprintf(row->trace, sizeof row->trace, "%s", s->trace_name);
     snprintf(row->allocator, sizeof row->allocator, "%s", s->alloc->name);
 }
@@ -340,7 +340,7 @@ int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const c
         return 2;
     }
     fb_row row;
-    memset(&row, 0, sizeof row);
+    fb_row_clear(&row);
     const fb_allocator *a = find(argv[2]);
     fb_replay_opts o;
     fb_replay_defaults(&o);

@@ -52,9 +52,9 @@ static void json_str(FILE *out, const char *s) {
     fputc('"', out);
 }
 
-/* Numbers that JSON cannot hold (NaN, inf) are written as null. */
+/* An undefined figure (figure.h) is written as null. */
 static void json_f64(FILE *out, double v) {
-    if (isfinite(v))
+    if (fb_defined(v))
         fprintf(out, "%.6g", v);
     else
         fputs("null", out);
@@ -69,7 +69,10 @@ void fb_csv_header(FILE *out) {
 #define CSV_VAL_STR(out, v, fmt) csv_str(out, v)
 #define CSV_VAL_TXT(out, v, fmt) csv_str(out, v)
 #define CSV_VAL_U64(out, v, fmt) fprintf(out, fmt, v)
-#define CSV_VAL_F64(out, v, fmt) fprintf(out, fmt, isfinite(v) ? v : 0.0)
+/* An undefined figure is an empty field (figure.h). */
+#define CSV_VAL_F64(out, v, fmt) \
+    if (fb_defined(v))           \
+        fprintf(out, fmt, v)
 #define CSV_FIELD(name, type, fmt, unit, desc) \
     if (!first)                                \
         fputc(',', out);                       \
@@ -170,7 +173,17 @@ typedef struct {
     fb_summary_acc acc;
 } alloc_sum;
 
+/* A figure as printed, "-" when undefined: SCALE * V in FMT into BUF. */
+static const char *fig(char *buf, size_t len, const char *fmt, double scale, double v) {
+    if (fb_defined(v))
+        snprintf(buf, len, fmt, scale * v);
+    else
+        snprintf(buf, len, "-");
+    return buf;
+}
+
 static void print_alloc_table(FILE *out, const fb_results *r, const char *name, double libc_kops) {
+    char b1[32], b2[32];
     fprintf(out, "\nResults for %s:\n", name);
     fprintf(out, "%-22s %-8s %7s %9s %10s %10s\n", "trace", "valid", "util", "ops", "secs", "Kops");
     fb_summary_acc acc = {0};
@@ -181,8 +194,9 @@ static void print_alloc_table(FILE *out, const fb_results *r, const char *name, 
         int good = strcmp(w->status, "ok") == 0;
         fb_summary_add(&acc, good, w->util, w->ops, w->replay_s);
         if (good)
-            fprintf(out, "%-22.22s %-8s %6.1f%% %9" PRIu64 " %10.6f %10.0f\n", w->trace, "yes",
-                    100 * w->util, w->ops, w->replay_s, w->kops);
+            fprintf(out, "%-22.22s %-8s %7s %9" PRIu64 " %10.6f %10s\n", w->trace, "yes",
+                    fig(b1, sizeof b1, "%.1f%%", 100, w->util), w->ops, w->replay_s,
+                    fig(b2, sizeof b2, "%.0f", 1, w->kops));
         else
             fprintf(out, "%-22.22s %-8s %7s %9" PRIu64 " %10s %10s  %s\n", w->trace, w->status, "-",
                     w->ops, "-", "-", w->detail);
@@ -190,10 +204,11 @@ static void print_alloc_table(FILE *out, const fb_results *r, const char *name, 
     if (!acc.ok)
         return;
     double u = fb_summary_mean_util(&acc), k = fb_summary_kops(&acc);
-    fprintf(out, "%-22s %-8s %6.1f%% %9.0f %10.6f %10.0f\n", "Total", "", 100 * u, acc.ops,
-            acc.secs, k);
+    fprintf(out, "%-22s %-8s %7s %9.0f %10.6f %10s\n", "Total", "",
+            fig(b1, sizeof b1, "%.1f%%", 100, u), acc.ops, acc.secs,
+            fig(b2, sizeof b2, "%.0f", 1, k));
     double pi = fb_summary_perf_index(acc.ok, u, k, libc_kops);
-    if (isfinite(pi))
+    if (fb_defined(pi))
         fprintf(out, "Perf index = %.0f (util) + %.0f (thru) = %.0f/100 (%" PRIu64 " of %" PRIu64
                      " traces valid)\n",
                 60 * u, pi - 60 * u, pi, acc.ok, acc.traces);
@@ -217,9 +232,9 @@ int fb_results_finish(fb_results *r, FILE *out) {
         }
         fb_summary_add(&s[k].acc, strcmp(w->status, "ok") == 0, w->util, w->ops, w->replay_s);
     }
-    double libc_kops = NAN;
+    double libc_kops = FB_UNDEF;
     for (size_t k = 0; k < ns; k++)
-        if (strcmp(s[k].name, FB_SUMMARY_REFERENCE) == 0 && s[k].acc.secs > 0)
+        if (strcmp(s[k].name, FB_SUMMARY_REFERENCE) == 0)
             libc_kops = fb_summary_kops(&s[k].acc);
 
     char path[4200];
@@ -231,10 +246,11 @@ int fb_results_finish(fb_results *r, FILE *out) {
     if (out) {
         for (size_t k = 0; k < ns; k++)
             print_alloc_table(out, r, s[k].name, libc_kops);
-        fprintf(out, "\nSummary (util: mean over valid traces; Kops: op-weighted; perf: "
-                     "classic index against libc in this run)\n");
-        fprintf(out, "%-12s %-9s %7s %7s %10s %6s\n", "allocator", "group", "valid", "util",
-                "Kops", "perf");
+        fprintf(out, "\nSummary (util: mean over valid traces; Kops: op-weighted; gmean: "
+                     "geometric mean per trace; perf: classic index against libc in this "
+                     "run; -: undefined)\n");
+        fprintf(out, "%-12s %-9s %7s %7s %10s %10s %6s\n", "allocator", "group", "valid", "util",
+                "Kops", "gmean", "perf");
     }
     for (size_t k = 0; k < ns; k++) {
         fb_summary_row row = {.allocator = s[k].name, .group = s[k].group};
@@ -242,15 +258,16 @@ int fb_results_finish(fb_results *r, FILE *out) {
         if (f)
             fb_summary_csv_row(f, &row);
         if (out) {
-            char pis[16] = "-";
-            if (isfinite(row.perf_index))
-                snprintf(pis, sizeof pis, "%.1f", row.perf_index);
-            fprintf(out, "%-12s %-9s %3" PRIu64 "/%-3" PRIu64 " %6.1f%% %10.0f %6s\n",
-                    row.allocator, row.group, row.ok, row.traces, 100 * row.mean_util, row.kops,
-                    pis);
+            char u[32], k1[32], k2[32], pis[32];
+            fprintf(out, "%-12s %-9s %3" PRIu64 "/%-3" PRIu64 " %7s %10s %10s %6s\n",
+                    row.allocator, row.group, row.ok, row.traces,
+                    fig(u, sizeof u, "%.1f%%", 100, row.mean_util),
+                    fig(k1, sizeof k1, "%.0f", 1, row.kops),
+                    fig(k2, sizeof k2, "%.0f", 1, row.kops_gmean),
+                    fig(pis, sizeof pis, "%.1f", 1, row.perf_index));
         }
     }
-    if (out && !isfinite(libc_kops))
+    if (out && !fb_defined(libc_kops))
         fprintf(out, "(perf index needs libc in the same run)\n");
     if (f && (ferror(f) | fclose(f)))
         rc = -1;

@@ -8,11 +8,16 @@
  *
  * X(name, type, fmt, unit, description) with type one of:
  *   STR (char[64]), TXT (char[256], free text), U64, F64.
+ * An F64 figure that cannot be computed for a cell is FB_UNDEF (figure.h):
+ * empty in results.csv, null in results.json.
  */
 #ifndef FB_METRICS_H
 #define FB_METRICS_H
 
+#include "figure.h"
+
 #include <stdint.h>
+#include <string.h>
 
 #define FB_METRICS(X)                                                                       \
     X(trace, STR, "%s", "", "trace name")                                                   \
@@ -57,5 +62,22 @@ typedef struct fb_row {
     FB_METRICS(FB_METRIC_FIELD)
 } fb_row;
 #undef FB_METRIC_FIELD
+
+/* An empty row: no text, U64 counts 0, every F64 figure undefined until a
+ * pass computes it. */
+static inline void fb_row_clear(fb_row *row) {
+    memset(row, 0, sizeof *row);
+#define FB_CLEAR_STR(name)
+#define FB_CLEAR_TXT(name)
+#define FB_CLEAR_U64(name)
+#define FB_CLEAR_F64(name) row->name = FB_UNDEF;
+#define FB_CLEAR(name, type, fmt, unit, desc) FB_CLEAR_##type(name)
+    FB_METRICS(FB_CLEAR)
+#undef FB_CLEAR
+#undef FB_CLEAR_STR
+#undef FB_CLEAR_TXT
+#undef FB_CLEAR_U64
+#undef FB_CLEAR_F64
+}
 
 #endif

@@ -11,6 +11,8 @@
  *   frag3 = heap_peak / live payload then - 1     (Johnstone & Wilson 3)
  *   ext_frag = 1 - largest free block / total free, at the footprint peak
  *   int_frag = bytes in used blocks - live payload, at the footprint peak
+ * util, frag4 and frag3 are undefined (FB_UNDEF) when the peak payload is
+ * 0; ext_frag when the allocator cannot count its free blocks.
  */
 #include "passes.h"
 #include "replay_loop.h"
@@ -143,10 +145,12 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
 
     row->peak_payload = c.peak_payload;
     row->heap_peak = c.heap_peak;
-    if (rc == 0 && c.heap_peak) {
+    /* With no payload (no ops, or only size-0 allocations) the ratios say
+     * nothing about the allocator: they stay undefined (figure.h). */
+    if (rc == 0 && c.heap_peak && c.peak_payload) {
         row->util = (double)c.peak_payload / (double)c.heap_peak;
-        row->frag4 = c.peak_payload ? (double)c.heap_peak / (double)c.peak_payload - 1 : 0;
-        row->frag3 = c.live_at_peak ? (double)c.heap_peak / (double)c.live_at_peak - 1 : 0;
+        row->frag4 = (double)c.heap_peak / (double)c.peak_payload - 1;
+        row->frag3 = c.live_at_peak ? (double)c.heap_peak / (double)c.live_at_peak - 1 : FB_UNDEF;
     }
     if (rc == 0 && (a->free_stats || a->walk))
         at_peak(&c, t, a, o, &hint);

@@ -94,10 +94,11 @@ int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
         double ops = (double)t->num_ops;
         row->reps = reps;
         row->replay_s = med;
-        row->kops = med > 0 ? ops / med / 1000 : 0;
-        row->kops_min = times[reps - 1] > 0 ? ops / times[reps - 1] / 1000 : 0;
-        row->kops_max = times[0] > 0 ? ops / times[0] / 1000 : 0;
-        row->faults = ops > 0 ? (double)faults * 1000.0 / (ops * reps) : 0;
+        /* No op timed, or too fast for the clock: no throughput (figure.h). */
+        row->kops = ops > 0 && med > 0 ? ops / med / 1000 : FB_UNDEF;
+        row->kops_min = ops > 0 && times[reps - 1] > 0 ? ops / times[reps - 1] / 1000 : FB_UNDEF;
+        row->kops_max = ops > 0 && times[0] > 0 ? ops / times[0] / 1000 : FB_UNDEF;
+        row->faults = ops > 0 ? (double)faults * 1000.0 / (ops * reps) : FB_UNDEF;
     }
     fb_unmap(times, cap * sizeof(double));
     fb_tables_close(&tb);

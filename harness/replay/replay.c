@@ -122,6 +122,7 @@ void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
 /* ------------------------------------------------------------- the cell */
 
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
+    fb_row_clear(row);
     snprintf(row->trace, sizeof row->trace, "%s", t->name);
     snprintf(row->allocator, sizeof row->allocator, "%s", a->name);
     snprintf(row->status, sizeof row->status, "ok");

@@ -91,13 +91,36 @@ if diff <(head -1 "$tmp/r1/results.csv") "$here/results_header.golden" >/dev/nul
 [ "$(wc -l <"$tmp/r1/results.csv")" -eq 5 ] && ok || bad "want 4 rows in results.csv"
 grep -q '^small,first,ok,,6,500,' "$tmp/r1/results.csv" && ok || bad "small/first row: $(grep ^small,first "$tmp/r1/results.csv")"
 grep -q '^two,bump,ok,,4,4064,' "$tmp/r1/results.csv" && ok || bad "two/bump row: $(grep ^two,bump "$tmp/r1/results.csv")"
-[ "$(head -1 "$tmp/r1/summary.csv")" = "allocator,group,traces,ok,mean_util,kops,perf_index" ] && ok || bad "summary.csv header"
+[ "$(head -1 "$tmp/r1/summary.csv")" = "allocator,group,traces,ok,mean_util,kops,kops_gmean,perf_index" ] && ok || bad "summary.csv header"
 grep -q '^first,fit,2,2,' "$tmp/r1/summary.csv" && ok || bad "summary row for first: $(cat "$tmp/r1/summary.csv")"
 for f in timeline/small__first.csv heapmap/small__first.csv latency/small__first.csv timeline/two__bump.csv meta.json results.json; do
     [ -s "$tmp/r1/$f" ] && ok || bad "missing $f"
 done
 [ ! -e "$tmp/r1/heapmap/small__bump.csv" ] && ok || bad "bump cannot walk its heap: no heap map expected"
 [ "$(head -1 "$tmp/r1/timeline/small__first.csv")" = "op,live_payload,footprint" ] && ok || bad "timeline header"
+# Undefined figures (figure.h): a trace with no ops and one of size-0
+# allocations only have no util (and the first no throughput): empty in
+# results.csv, null in results.json, "-" in the printed table, and left out
+# of the mean, which is that of small alone.
+printf '0\n0\n0\n0\n' >"$tmp/noops.rep"
+printf '0\n2\n4\n0\na 0 0\na 1 0\nf 0\nf 1\n' >"$tmp/zeros.rep"
+expect_rc 0 "$fb" run -a first -r 1 -o "$tmp/u0" "$tmp/noops.rep" "$tmp/zeros.rep" "$tmp/small.rep"
+grep -Eq '^noops +yes +- +0 .* -$' "$tmp/out" && ok || bad "noops not shown with '-': $(grep ^noops "$tmp/out")"
+expect_rc 0 "$fb" run -q -a first -r 1 -o "$tmp/u1" "$tmp/small.rep"
+if python3 - "$tmp/u0" "$tmp/u1" <<'PY'
+import csv, json, sys
+d0, d1 = sys.argv[1:3]
+rows = {r["trace"]: r for r in csv.DictReader(open(d0 + "/results.csv"))}
+js = {r["trace"]: r for r in json.load(open(d0 + "/results.json"))}
+assert rows["noops"]["util"] == "" and rows["noops"]["kops"] == "", rows["noops"]
+assert rows["zeros"]["util"] == "" and rows["zeros"]["kops"] != "", rows["zeros"]
+assert js["noops"]["util"] is None and js["noops"]["kops"] is None, js["noops"]
+assert rows["small"]["util"] not in ("", "0.0000"), rows["small"]
+s0 = next(csv.DictReader(open(d0 + "/summary.csv")))
+s1 = next(csv.DictReader(open(d1 + "/summary.csv")))
+assert s0["ok"] == "3" and s0["mean_util"] == s1["mean_util"] == rows["small"]["util"], (s0, s1)
+PY
+then ok; else bad "undefined figures in results.csv, results.json or summary.csv"; fi
 [ "$(head -1 "$tmp/r1/heapmap/small__first.csv")" = "offset,size,used" ] && ok || bad "heapmap header"
 python3 - "$tmp/r1" <<'PY' && ok || bad "results.json / meta.json do not hold what results.csv does"
 import csv, json, sys

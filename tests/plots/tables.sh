@@ -14,9 +14,9 @@ want() { # description, output, fixed string it must contain
 out=$("$fb" tables "$fix" cells -a first,tlsf) || { echo "FAIL: cells exited $?"; fails=$((fails + 1)); }
 want cells "$out" "| trace | first | tlsf |"
 want cells "$out" "| binary-bal | 59.3% / 41M | 83.7% / 52M |"
-# summary.csv: first 2/2 0.6165 14118.2 53.7.
+# summary.csv: first 2/2 0.6165 14118.2 19393.2 53.7.
 out=$("$fb" tables "$fix" summary)
-want summary "$out" "| first | 2/2 | 61.7% | 14M | 53.7 |"
+want summary "$out" "| first | 2/2 | 61.7% | 14M | 19M | 53.7 |"
 # lat_a 22/180/900, lat_f 18/95/700, faults 0.125.
 out=$("$fb" tables "$fix" tails -a first)
 want tails "$out" "| binary-bal | first | 22 / 180 / 900 | 18 / 95 / 700 | 0.12 |"
