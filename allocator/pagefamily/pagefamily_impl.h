@@ -96,6 +96,25 @@ _Static_assert(offsetof(vm_page_t, page_memory) ==
 #define MM_META ((size_t)sizeof(block_meta_data_t))
 #define MM_FIRST_OFFSET ((size_t)offsetof(vm_page_t, block_meta_data))
 
+/* The search aids of pagefamily_index.c (not the seed's; not in the
+ * footprint). */
+typedef struct mm_fam_index {
+    struct mm_fam_index *next;
+    const vm_page_family_t *fam;
+    block_meta_data_t **tail; /* per block_size / MM_ALIGN: its last block on
+                                 the priority list, or NULL */
+    uint64_t *bits;           /* per block_size / MM_ALIGN: tail != NULL */
+} mm_fam_index;
+
+typedef struct mm_index {
+    uintptr_t *tab; /* the data pages' addresses, hashed; 0 = empty slot */
+    size_t cap, pages;
+    mm_fam_index *fams;
+    int off;        /* an mmap failed: the walks answer from then on */
+    int check;      /* checking mode: the walks also run, differences count */
+    long mismatches;
+} mm_index;
+
 typedef struct mm_state {
     int ready;
     size_t page_size;
@@ -103,6 +122,7 @@ typedef struct mm_state {
     size_t family_pages;
     size_t data_pages;
     int last_error;
+    mm_index ix;
 } mm_state;
 
 extern mm_state mm_g;
@@ -125,5 +145,21 @@ static inline size_t mm_families_per_page(void) {
 /* The data page that holds p, found by comparing against the manager's own
  * pages (p is never dereferenced), or NULL. */
 vm_page_t *mm_find_page(const void *p);
+
+/* pagefamily_index.c. The page set: mm_ix_page_add / _drop as data pages
+ * come and go; mm_ix_page_find returns 0 when the set cannot answer (then
+ * walk), else 1 with *pg the page at base or NULL. The priority lists:
+ * mm_ix_prio_place returns the block after which b goes (NULL: at the
+ * head), exactly where the seed's walk would put it, and notes b there;
+ * mm_ix_prio_unplace forgets b before it leaves its list. */
+int mm_ix_page_add(const vm_page_t *pg);
+void mm_ix_page_drop(const vm_page_t *pg);
+int mm_ix_page_find(uintptr_t base, vm_page_t **pg);
+block_meta_data_t *mm_ix_prio_place(vm_page_family_t *fam, block_meta_data_t *b);
+void mm_ix_prio_unplace(vm_page_family_t *fam, block_meta_data_t *b);
+void mm_ix_release(void);
+/* For mm_check: whether b is noted as the last of its size (1 when the
+ * index is off). */
+int mm_ix_tail_is(const vm_page_family_t *fam, const block_meta_data_t *b);
 
 #endif

@@ -171,6 +171,10 @@ static void check_priority_list(const vm_page_family_t *fam, size_t nfree, FILE 
         if (prev && prev->block_size < b->block_size)
             report(log, bad, "%s: priority list entry %zu (%" PRIu32 ") larger than the one "
                    "before it (%" PRIu32 ")", name, n - 1, b->block_size, prev->block_size);
+        if ((!b->prio_next || b->prio_next->block_size != b->block_size) &&
+            !mm_ix_tail_is(fam, b))
+            report(log, bad, "%s: priority list entry %zu: the search index does not know it "
+                   "as the last of its size", name, n - 1);
     }
     if (n != nfree)
         report(log, bad, "%s: priority list holds %zu blocks, the pages %zu free ones", name,
@@ -252,5 +256,11 @@ long mm_check(FILE *log) {
     if (pages_total != mm_g.data_pages)
         report(log, &bad, "families hold %zu pages, data_pages says %zu", pages_total,
                mm_g.data_pages);
+    if (!mm_g.ix.off && mm_g.ix.pages != mm_g.data_pages)
+        report(log, &bad, "the page index holds %zu pages, data_pages says %zu", mm_g.ix.pages,
+               mm_g.data_pages);
+    if (mm_g.ix.mismatches)
+        report(log, &bad, "the search index and the seed's walks disagreed %ld times",
+               mm_g.ix.mismatches);
     return bad;
 }

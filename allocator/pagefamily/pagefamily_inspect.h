@@ -38,6 +38,14 @@ size_t mm_block_data_size(const void *app_data);
  * Terminates even when links are corrupt. */
 long mm_check(FILE *log);
 
+/* Checking mode, for tests: with on != 0 every page lookup and every
+ * priority-list insertion also walks as the seed does, and each time the
+ * walk and the search index (pagefamily_index.c) disagree counts a
+ * mismatch, which mm_check reports. Off by default; set it after mm_init
+ * (mm_init and mm_shutdown clear it). */
+void mm_set_search_check(int on);
+long mm_search_mismatches(void);
+
 /* Data pages in address order: the lowest one above `after` (NULL: the
  * lowest of all), or NULL when there is none. */
 const void *mm_next_page_after(const void *after);

@@ -23,6 +23,9 @@
  *    mappings; offset = address of the block's metadata (or of the large
  *    mapping) minus the lowest address the range() reports at that moment.
  *    Page headers and the gaps between pages are not blocks.
+ *  - FITBENCH_CHECK_SEARCH (searchcheck.h) turns on the manager's checking
+ *    mode: the seed's walks beside its search aids, differences reported
+ *    by check().
  *  - global state: one heap at a time. create() fails with EBUSY while a
  *    heap exists (or while someone else has the manager initialised);
  *    destroy() unmaps the large mappings and calls mm_shutdown().
@@ -30,6 +33,7 @@
 #include "allocators.h"
 #include "pagefamily.h"
 #include "pagefamily_inspect.h"
+#include "searchcheck.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -116,6 +120,7 @@ static void *adapter_create(const fb_alloc_hint *hint) {
     }
     memset(&pf, 0, sizeof pf);
     mm_init();
+    mm_set_search_check(fb_search_check_wanted());
     for (int i = 0; i < PF_NCLASSES; i++) {
         size_t size = i < PF_NCLASSES - 1 ? (size_t)16 << i : mm_max_request();
         if (size > mm_max_request()) /* pages smaller than 4 KiB */
