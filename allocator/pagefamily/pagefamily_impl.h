@@ -110,6 +110,8 @@ typedef struct mm_index {
     uintptr_t *tab; /* the data pages' addresses, hashed; 0 = empty slot */
     size_t cap, pages;
     mm_fam_index *fams;
+    uintptr_t lo, hi; /* the data pages' range, when range_stale is 0 */
+    int range_stale;  /* the lowest or highest page went: walk once more */
     int off;        /* an mmap failed: the walks answer from then on */
     int check;      /* checking mode: the walks also run, differences count */
     long mismatches;
@@ -151,7 +153,9 @@ vm_page_t *mm_find_page(const void *p);
  * walk), else 1 with *pg the page at base or NULL. The priority lists:
  * mm_ix_prio_place returns the block after which b goes (NULL: at the
  * head), exactly where the seed's walk would put it, and notes b there;
- * mm_ix_prio_unplace forgets b before it leaves its list. */
+ * mm_ix_prio_unplace forgets b before it leaves its list. mm_data_range
+ * keeps the pages' range in mm_g.ix and walks only when the lowest or the
+ * highest page has gone since. */
 int mm_ix_page_add(const vm_page_t *pg);
 void mm_ix_page_drop(const vm_page_t *pg);
 int mm_ix_page_find(uintptr_t base, vm_page_t **pg);

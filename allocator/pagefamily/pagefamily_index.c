@@ -43,6 +43,17 @@ static void ix_put(uintptr_t *tab, size_t cap, uintptr_t page) {
 
 int mm_ix_page_add(const vm_page_t *pg) {
     mm_index *ix = &mm_g.ix;
+    uintptr_t at = (uintptr_t)pg;
+    if (mm_g.data_pages == 1) { /* the first page: the range is its own */
+        ix->lo = at;
+        ix->hi = at + mm_g.page_size;
+        ix->range_stale = 0;
+    } else {
+        if (at < ix->lo)
+            ix->lo = at;
+        if (at + mm_g.page_size > ix->hi)
+            ix->hi = at + mm_g.page_size;
+    }
     if (ix->off)
         return 0;
     if (2 * (ix->pages + 1) > ix->cap) { /* keep the load at most 1/2 */
@@ -67,6 +78,8 @@ int mm_ix_page_add(const vm_page_t *pg) {
 
 void mm_ix_page_drop(const vm_page_t *pg) {
     mm_index *ix = &mm_g.ix;
+    if ((uintptr_t)pg == ix->lo || (uintptr_t)pg + mm_g.page_size == ix->hi)
+        ix->range_stale = 1;
     if (ix->off || !ix->cap)
         return;
     size_t i = ix_slot((uintptr_t)pg, ix->cap);
