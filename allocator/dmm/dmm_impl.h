@@ -13,6 +13,8 @@
  * - b->next->prev == b for every block but the last;
  * - sizes are multiples of DMM_ALIGN, is_free is 0 or 1;
  * - no two neighbouring blocks are both free (my_kfree coalesces).
+ * - while the index is on, exactly the free blocks are in it, each valued
+ *   by its size.
  */
 #ifndef DMM_IMPL_H
 #define DMM_IMPL_H

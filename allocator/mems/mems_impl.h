@@ -27,6 +27,8 @@
  *  - no two neighbouring segments are both HOLEs (free merges them).
  *  - data_pages, hole_bytes, process_bytes, main_len and seg_count equal
  *    what the chains hold.
+ *  - every segment knows its main node and has one index node, keyed by
+ *    its virtual address, valued by its size if it is a HOLE and 0 if not.
  *  - every slot of every pool page is either a live node or on free_slots:
  *    main_len + seg_count + free_count == meta_pages * MEMS_SLOTS_PER_PAGE.
  *

@@ -43,6 +43,9 @@
  *    (0, max request].
  *  - mm_g.data_pages and each family's page_count equal what the lists
  *    hold.
+ *  - the search aids agree (while on): the page set holds data_pages
+ *    pages, and the last block of each size on a priority list is the one
+ *    noted for it.
  */
 #ifndef PAGEFAMILY_IMPL_H
 #define PAGEFAMILY_IMPL_H
