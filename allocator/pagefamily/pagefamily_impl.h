@@ -55,6 +55,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../addrset.h"
+
 #define MM_ALIGN 16
 
 typedef enum { MM_FALSE = 0, MM_TRUE = 1 } vm_bool_t;
@@ -110,8 +112,7 @@ typedef struct mm_fam_index {
 } mm_fam_index;
 
 typedef struct mm_index {
-    uintptr_t *tab; /* the data pages' addresses, hashed; 0 = empty slot */
-    size_t cap, pages;
+    fb_addrset pages; /* the data pages' addresses */
     mm_fam_index *fams;
     uintptr_t lo, hi; /* the data pages' range, when range_stale is 0 */
     int range_stale;  /* the lowest or highest page went: walk once more */

@@ -3,7 +3,8 @@
  * declared in pagefamily_impl.h. The seed finds a pointer's page by
  * walking every family's page list and finds where a free block goes in a
  * priority list by walking that list; both walks grow with the heap. Here:
- *  - a hash set of the data pages' addresses, so mm_find_page is O(1);
+ *  - a hash set of the data pages' addresses (addrset.h), so mm_find_page
+ *    is O(1);
  *  - per family, the last block of each block size on its priority list
  *    and a bitmap of the sizes present, so the place where prio_insert puts
  *    a block (after every block at least as large) is the last block of the
@@ -20,26 +21,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define IX_EMPTY ((uintptr_t)0)
-
 static void *ix_map(size_t bytes) {
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* --- the page set: open addressing, linear probing ------------------------ */
-
-static size_t ix_slot(uintptr_t page, size_t cap) {
-    unsigned long long x = (unsigned long long)(page / mm_g.page_size) * 0x9E3779B97F4A7C15ull;
-    return (size_t)(x >> 17) & (cap - 1);
-}
-
-static void ix_put(uintptr_t *tab, size_t cap, uintptr_t page) {
-    size_t i = ix_slot(page, cap);
-    while (tab[i] != IX_EMPTY)
-        i = (i + 1) & (cap - 1);
-    tab[i] = page;
-}
+/* --- the page set (addrset.h) ---------------------------------------------- */
 
 int mm_ix_page_add(const vm_page_t *pg) {
     mm_index *ix = &mm_g.ix;
@@ -54,25 +41,8 @@ int mm_ix_page_add(const vm_page_t *pg) {
         if (at + mm_g.page_size > ix->hi)
             ix->hi = at + mm_g.page_size;
     }
-    if (ix->off)
-        return 0;
-    if (2 * (ix->pages + 1) > ix->cap) { /* keep the load at most 1/2 */
-        size_t cap = ix->cap ? 2 * ix->cap : 1024;
-        uintptr_t *tab = ix_map(cap * sizeof *tab);
-        if (!tab) {
-            ix->off = 1; /* the walks still answer */
-            return 0;
-        }
-        for (size_t i = 0; i < ix->cap; i++)
-            if (ix->tab[i] != IX_EMPTY)
-                ix_put(tab, cap, ix->tab[i]);
-        if (ix->tab)
-            munmap(ix->tab, ix->cap * sizeof *ix->tab);
-        ix->tab = tab;
-        ix->cap = cap;
-    }
-    ix_put(ix->tab, ix->cap, (uintptr_t)pg);
-    ix->pages++;
+    if (!ix->off && fb_addrset_add(&ix->pages, at) != 0)
+        ix->off = 1; /* the walks still answer */
     return 0;
 }
 
@@ -80,27 +50,8 @@ void mm_ix_page_drop(const vm_page_t *pg) {
     mm_index *ix = &mm_g.ix;
     if ((uintptr_t)pg == ix->lo || (uintptr_t)pg + mm_g.page_size == ix->hi)
         ix->range_stale = 1;
-    if (ix->off || !ix->cap)
-        return;
-    size_t i = ix_slot((uintptr_t)pg, ix->cap);
-    while (ix->tab[i] != (uintptr_t)pg) {
-        if (ix->tab[i] == IX_EMPTY)
-            return;
-        i = (i + 1) & (ix->cap - 1);
-    }
-    /* Backward-shift deletion: later entries of the run move up so that
-     * every entry stays reachable from its home slot. */
-    size_t hole = i;
-    for (size_t j = (i + 1) & (ix->cap - 1); ix->tab[j] != IX_EMPTY; j = (j + 1) & (ix->cap - 1)) {
-        size_t home = ix_slot(ix->tab[j], ix->cap);
-        /* j's entry may fill the hole when its home is not in (hole, j]. */
-        if (((j - home) & (ix->cap - 1)) >= ((j - hole) & (ix->cap - 1))) {
-            ix->tab[hole] = ix->tab[j];
-            hole = j;
-        }
-    }
-    ix->tab[hole] = IX_EMPTY;
-    ix->pages--;
+    if (!ix->off)
+        fb_addrset_del(&ix->pages, (uintptr_t)pg);
 }
 
 /* 1 when the set answers (then *pg is the page or NULL), 0 when it is off. */
@@ -108,14 +59,7 @@ int mm_ix_page_find(uintptr_t base, vm_page_t **pg) {
     const mm_index *ix = &mm_g.ix;
     if (ix->off)
         return 0;
-    *pg = NULL;
-    if (!ix->cap)
-        return 1;
-    for (size_t i = ix_slot(base, ix->cap); ix->tab[i] != IX_EMPTY; i = (i + 1) & (ix->cap - 1))
-        if (ix->tab[i] == base) {
-            *pg = (vm_page_t *)base;
-            return 1;
-        }
+    *pg = fb_addrset_has(&ix->pages, base) ? (vm_page_t *)base : NULL;
     return 1;
 }
 
@@ -215,8 +159,7 @@ int mm_ix_tail_is(const vm_page_family_t *fam, const block_meta_data_t *b) {
 
 void mm_ix_release(void) {
     mm_index *ix = &mm_g.ix;
-    if (ix->tab)
-        munmap(ix->tab, ix->cap * sizeof *ix->tab);
+    fb_addrset_free(&ix->pages);
     for (mm_fam_index *f = ix->fams, *next; f; f = next) {
         next = f->next;
         munmap(f, ix_fam_bytes());

@@ -291,9 +291,9 @@ long mm_check(FILE *log) {
     if (pages_total != mm_g.data_pages)
         report(log, &bad, "families hold %zu pages, data_pages says %zu", pages_total,
                mm_g.data_pages);
-    if (!mm_g.ix.off && mm_g.ix.pages != mm_g.data_pages)
-        report(log, &bad, "the page index holds %zu pages, data_pages says %zu", mm_g.ix.pages,
-               mm_g.data_pages);
+    if (!mm_g.ix.off && mm_g.ix.pages.n != mm_g.data_pages)
+        report(log, &bad, "the page index holds %zu pages, data_pages says %zu",
+               mm_g.ix.pages.n, mm_g.data_pages);
     if (mm_g.ix.mismatches)
         report(log, &bad, "the search index and the seed's walks disagreed %ld times",
                mm_g.ix.mismatches);

@@ -30,6 +30,7 @@
  *    heap exists (or while someone else has the manager initialised);
  *    destroy() unmaps the large mappings and calls mm_shutdown().
  */
+#include "addrset.h"
 #include "allocators.h"
 #include "pagefamily.h"
 #include "pagefamily_inspect.h"
@@ -60,6 +61,8 @@ static struct {
     size_t class_size[PF_NCLASSES];
     pf_big *big;
     size_t big_count, big_bytes;
+    fb_addrset big_set;       /* the large mappings' addresses */
+    int big_set_off;          /* the set could not grow: walk the list */
     uintptr_t big_lo, big_hi; /* the large mappings' range, unless big_stale */
     int big_stale;            /* the lowest or highest went: walk once more */
 } pf;
@@ -70,10 +73,14 @@ static void *big_payload(pf_big *b) { return (char *)b + sizeof(pf_big); }
 
 /* A large payload sits sizeof(pf_big) into a page; the manager's blocks
  * start further in (after the page header and a block's metadata), so
- * only such a pointer can be one and only then is the list walked. */
+ * only such a pointer can be one. Its mapping is then looked up in the set
+ * (the list is walked only if the set could not grow). */
 static pf_big *big_find(const void *p) {
     if ((uintptr_t)p % mm_page_size() != sizeof(pf_big))
         return NULL;
+    uintptr_t at = (uintptr_t)p - sizeof(pf_big);
+    if (!pf.big_set_off)
+        return fb_addrset_has(&pf.big_set, at) ? (pf_big *)at : NULL;
     for (pf_big *b = pf.big; b; b = b->next)
         if (big_payload(b) == p)
             return b;
@@ -102,6 +109,8 @@ static void *big_alloc(size_t n) {
     pf.big = b;
     pf.big_count++;
     pf.big_bytes += bytes;
+    if (!pf.big_set_off && fb_addrset_add(&pf.big_set, (uintptr_t)b) != 0)
+        pf.big_set_off = 1;
     uintptr_t s = (uintptr_t)b, e = s + bytes;
     if (pf.big_count == 1 || s < pf.big_lo)
         pf.big_lo = s;
@@ -121,6 +130,8 @@ static void big_release(pf_big *b) {
     pf.big_bytes -= b->map_bytes;
     if ((uintptr_t)b == pf.big_lo || (uintptr_t)b + b->map_bytes == pf.big_hi)
         pf.big_stale = 1;
+    if (!pf.big_set_off)
+        fb_addrset_del(&pf.big_set, (uintptr_t)b);
     b->magic = 0;
     munmap(b, b->map_bytes);
 }
@@ -158,6 +169,7 @@ static void adapter_destroy(void *heap) {
         return;
     while (pf.big)
         big_release(pf.big);
+    fb_addrset_free(&pf.big_set);
     mm_shutdown();
     memset(&pf, 0, sizeof pf);
 }
