@@ -327,6 +327,10 @@ static void *map_new_node(size_t size) {
         mems_g.main_head = m;
     mems_g.main_tail = m;
     mems_g.main_len++;
+    if (!mems_g.phys_lo || m->phys < mems_g.phys_lo)
+        mems_g.phys_lo = m->phys;
+    if (!mems_g.phys_hi || m->phys + bytes > mems_g.phys_hi)
+        mems_g.phys_hi = m->phys + bytes;
     mems_g.next_vaddr += bytes;
     mems_g.data_pages += pages;
 

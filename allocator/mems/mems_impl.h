@@ -117,6 +117,10 @@ typedef struct mems_state {
     size_t ix_free_count;
     void *ix_chunks;
     size_t ix_chunk_count;
+    /* The real range of the data mappings, which only ever grows (MeMS
+     * unmaps nothing before mems_finish): kept as mappings are made, so
+     * mems_range need not walk the main chain. */
+    const unsigned char *phys_lo, *phys_hi;
     /* Checking mode (mems_set_search_check): every search also walks the
      * chains as the seed does and counts where the two answers differ. */
     int search_check;

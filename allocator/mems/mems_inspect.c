@@ -61,7 +61,8 @@ int mems_walk(mems_seg_fn fn, void *ctx) {
     return 0;
 }
 
-void mems_range(const void **lo, const void **hi) {
+/* The seed's way: every mapping compared. */
+static void walk_range(const void **lo, const void **hi) {
     const unsigned char *l = NULL, *h = NULL;
     if (mems_g.ready)
         for (const mems_main *m = mems_g.main_head; m; m = m->next) {
@@ -73,6 +74,17 @@ void mems_range(const void **lo, const void **hi) {
         }
     *lo = l;
     *hi = h;
+}
+
+void mems_range(const void **lo, const void **hi) {
+    *lo = mems_g.ready ? mems_g.phys_lo : NULL;
+    *hi = mems_g.ready ? mems_g.phys_hi : NULL;
+    if (mems_g.search_check) {
+        const void *l, *h;
+        walk_range(&l, &h);
+        if (l != *lo || h != *hi)
+            mems_g.search_mismatches++;
+    }
 }
 
 /* --- the checker -------------------------------------------------------- */
