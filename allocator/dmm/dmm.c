@@ -9,14 +9,66 @@
  * only.
  *
  * Where it sits: under dmm_demo and the harness adapter harness/alloc_dmm.c.
+ *
+ * First and worst fit find their block through an address-ordered index
+ * of the free blocks (dmm_impl.h) instead of walking the list: the same
+ * block in O(log free blocks). dmm_set_search_check keeps the walk beside
+ * it to prove that.
  */
 #include "dmm_impl.h"
 
-struct dmm_state dmm_g = {NULL, NULL, NULL, ALGO_FIRST_FIT, DMM_OK};
+struct dmm_state dmm_g = {.algo = ALGO_FIRST_FIT, .err = DMM_OK};
 
 static void *dmm_fail(int err) {
     dmm_g.err = err;
     return NULL;
+}
+
+/* --- the search index ---------------------------------------------------- */
+
+/* A free block's node; only while the pool lasts (it is sized so that it
+ * does: free blocks are never neighbours and a block is at least a header
+ * and a granule). */
+static void dmm_ix_add(struct dmm_block *b) {
+    if (!dmm_g.ix_on)
+        return;
+    ot_node *n = dmm_g.ix_free;
+    if (n) {
+        dmm_g.ix_free = n->l;
+    } else if (dmm_g.ix_used < dmm_g.ix_cap) {
+        n = &dmm_g.ix_pool[dmm_g.ix_used++];
+    } else {
+        dmm_g.ix_on = 0; /* cannot happen; the walk is always right */
+        return;
+    }
+    n->key = (uintptr_t)b;
+    n->val = b->size;
+    n->item = b;
+    dmm_g.ix_root = ot_insert(dmm_g.ix_root, n);
+}
+
+static void dmm_ix_drop(struct dmm_block *b) {
+    if (!dmm_g.ix_on)
+        return;
+    ot_node *n;
+    dmm_g.ix_root = ot_erase(dmm_g.ix_root, (uintptr_t)b, &n);
+    if (n) {
+        n->l = dmm_g.ix_free;
+        dmm_g.ix_free = n;
+    }
+}
+
+static void dmm_ix_resize(struct dmm_block *b) {
+    if (dmm_g.ix_on)
+        ot_set(dmm_g.ix_root, (uintptr_t)b, b->size);
+}
+
+void dmm_set_search_check(int on) {
+    dmm_g.search_check = on != 0;
+}
+
+long dmm_search_mismatches(void) {
+    return dmm_g.search_mismatches;
 }
 
 static void dmm_make_empty(void) {
@@ -26,6 +78,11 @@ static void dmm_make_empty(void) {
     b->prev = NULL;
     b->next = NULL;
     dmm_g.head = b;
+    dmm_g.ix_root = NULL;
+    dmm_g.ix_free = NULL;
+    dmm_g.ix_used = 0;
+    dmm_g.ix_on = dmm_g.ix_pool != NULL;
+    dmm_ix_add(b);
 }
 
 int dmm_heap_init(void *pool, size_t size) {
@@ -42,12 +99,19 @@ int dmm_heap_init(void *pool, size_t size) {
     size_t bytes = (size - pad) / DMM_ALIGN * DMM_ALIGN;
     dmm_g.lo = (char *)pool + pad;
     dmm_g.hi = dmm_g.lo + bytes;
+    dmm_g.ix_cap = bytes / (2 * (DMM_HEADER + DMM_ALIGN)) + 2;
+    dmm_g.ix_pool_bytes = dmm_g.ix_cap * sizeof(ot_node);
+    dmm_g.ix_pool = dmm_arena_get(dmm_g.ix_pool_bytes);
     dmm_make_empty();
     dmm_g.err = DMM_OK;
     return 0;
 }
 
 void dmm_heap_release(void) {
+    if (dmm_g.ix_pool)
+        dmm_arena_put(dmm_g.ix_pool, dmm_g.ix_pool_bytes);
+    dmm_g.ix_pool = dmm_g.ix_root = dmm_g.ix_free = NULL;
+    dmm_g.ix_on = 0;
     dmm_g.lo = dmm_g.hi = NULL;
     dmm_g.head = NULL;
     dmm_g.err = DMM_OK;
@@ -92,8 +156,9 @@ dmm_algo dmm_get_algorithm(void) {
     return dmm_g.algo;
 }
 
-/* The free block the current algorithm picks for `need` bytes, or NULL. */
-static struct dmm_block *dmm_search(size_t need) {
+/* The free block the current algorithm picks for `need` bytes, or NULL:
+ * the seed's walk. */
+static struct dmm_block *dmm_walk_search(size_t need) {
     struct dmm_block *pick = NULL;
     for (struct dmm_block *b = dmm_g.head; b; b = b->next) {
         if (!b->is_free || b->size < need)
@@ -105,6 +170,18 @@ static struct dmm_block *dmm_search(size_t need) {
             pick = b;
     }
     return pick;
+}
+
+/* The same block, through the index where the algorithm allows it. */
+static struct dmm_block *dmm_search(size_t need) {
+    if (!dmm_g.ix_on || dmm_g.algo == ALGO_BEST_FIT)
+        return dmm_walk_search(need);
+    ot_node *n = dmm_g.algo == ALGO_FIRST_FIT ? ot_first_fit(dmm_g.ix_root, need)
+                                              : ot_first_max(dmm_g.ix_root);
+    struct dmm_block *b = n && n->val >= need ? n->item : NULL;
+    if (dmm_g.search_check && dmm_walk_search(need) != b)
+        dmm_g.search_mismatches++;
+    return b;
 }
 
 /* Cuts b down to `need` data bytes when the rest can be a block of its own
@@ -121,6 +198,7 @@ static void dmm_split(struct dmm_block *b, size_t need) {
         b->next->prev = rest;
     b->next = rest;
     b->size = need;
+    dmm_ix_add(rest);
 }
 
 void *my_kmalloc(size_t size) {
@@ -132,6 +210,7 @@ void *my_kmalloc(size_t size) {
     struct dmm_block *b = dmm_search(need);
     if (!b)
         return dmm_fail(DMM_ENOMEM);
+    dmm_ix_drop(b);
     dmm_split(b, need);
     b->is_free = 0;
     dmm_g.err = DMM_OK;
@@ -209,10 +288,17 @@ int my_kfree(void *ptr) {
     if (!b)
         return -dmm_g.err;
     b->is_free = 1;
-    if (b->next && b->next->is_free)
+    if (b->next && b->next->is_free) {
+        dmm_ix_drop(b->next);
         dmm_absorb_next(b);
-    if (b->prev && b->prev->is_free)
-        dmm_absorb_next(b->prev);
+    }
+    if (b->prev && b->prev->is_free) {
+        b = b->prev;
+        dmm_absorb_next(b);
+        dmm_ix_resize(b);
+    } else {
+        dmm_ix_add(b);
+    }
     dmm_g.err = DMM_OK;
     return 0;
 }

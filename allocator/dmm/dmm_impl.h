@@ -13,11 +13,14 @@
  * - b->next->prev == b for every block but the last;
  * - sizes are multiples of DMM_ALIGN, is_free is 0 or 1;
  * - no two neighbouring blocks are both free (my_kfree coalesces).
+ * - while the index is on, exactly the free blocks are in it, each valued
+ *   by its size.
  */
 #ifndef DMM_IMPL_H
 #define DMM_IMPL_H
 
 #include "dmm.h"
+#include "../ordtree.h"
 
 _Static_assert(sizeof(struct dmm_block) % DMM_ALIGN == 0,
                "headers keep payloads aligned");
@@ -29,6 +32,24 @@ struct dmm_state {
     struct dmm_block *head;  /* the block at lo */
     dmm_algo algo;
     int err;                 /* enum dmm_error of the last call */
+    /*
+     * The search index (ordtree.h): one node per free block, keyed by its
+     * header's address and valued by its size. The list is in address
+     * order, so the index's lowest free block that is large enough is the
+     * one the first-fit walk stops at, and its lowest block of the largest
+     * size the one worst fit keeps (first of equals). Best fit still walks.
+     * The nodes come from a pool of their own (dmm_arena_get, apart from
+     * the heap), sized for the most free blocks the heap can hold; without
+     * it (ix_on == 0) every search walks the list, as the seed does.
+     */
+    ot_node *ix_root;
+    ot_node *ix_pool, *ix_free;
+    size_t ix_cap, ix_used, ix_pool_bytes;
+    int ix_on;
+    /* Checking mode (dmm_set_search_check): the walk runs beside the
+     * index and each difference is counted (dmm_check reports it). */
+    int search_check;
+    long search_mismatches;
 };
 
 extern struct dmm_state dmm_g;

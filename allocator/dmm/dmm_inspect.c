@@ -78,6 +78,13 @@ long dmm_check(dmm_report_fn report, void *ctx) {
         if (prev && prev->is_free && b->is_free)
             bad += dmm_violation(report, ctx, "neighbouring free blocks not "
                                               "coalesced", cur);
+        if (dmm_g.ix_on) {
+            const ot_node *x = ot_floor(dmm_g.ix_root, (uintptr_t)b);
+            int listed = x && x->key == (uintptr_t)b;
+            if (listed != (b->is_free == 1) || (listed && x->val != b->size))
+                bad += dmm_violation(report, ctx, "search index entry wrong",
+                                     cur);
+        }
         cur += DMM_HEADER + b->size;
         prev = b;
         b = b->next;
@@ -85,6 +92,9 @@ long dmm_check(dmm_report_fn report, void *ctx) {
     if (cur != bytes)
         bad += dmm_violation(report, ctx, "blocks do not reach the heap end",
                              cur);
+    if (dmm_g.search_mismatches)
+        bad += dmm_violation(report, ctx, "the search index and the seed's "
+                                          "walk picked different blocks", 0);
     return bad;
 }
 

@@ -40,6 +40,13 @@ size_t dmm_usable_size(const void *ptr);
 /* The heap's bounds [lo, hi) after alignment; NULL without a heap. */
 void dmm_heap_range(const void **lo, const void **hi);
 
+/* Checking mode, for tests: with on != 0 every first- or worst-fit
+ * search also walks the list as the seed does and counts each time the
+ * walk and the index pick different blocks; dmm_check reports the count.
+ * Off by default. */
+void dmm_set_search_check(int on);
+long dmm_search_mismatches(void);
+
 /* Makes the whole heap one free block again, keeping the pool. 0 or
  * -DMM_ENOHEAP. */
 int dmm_heap_reset(void);

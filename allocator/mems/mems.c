@@ -7,9 +7,13 @@
  * Where it sits: called by user programs and by the harness adapter
  * (harness/alloc/alloc_mems.c); the checker and statistics are in mems_inspect.c.
  *
- * The search is the seed's: first fit over the main chain in mapping order
- * and, inside each node, over its sub-chain. Linear on purpose; the figures
- * fitbench measures are those of this structure.
+ * The decisions are the seed's: first fit over the main chain in mapping
+ * order and, inside each node, over its sub-chain. fitbench finds that
+ * segment, and the segment an address lies in, through an address-ordered
+ * index (ordtree.h, described in mems_impl.h) instead of walking the
+ * chains, so a search costs O(log segments) and picks the same HOLE. The
+ * walks are kept: mems_set_search_check runs them beside the index and
+ * counts any difference (mems_check reports it).
  */
 #include "mems_impl.h"
 
@@ -46,10 +50,75 @@ size_t mems_page_size(void) { return PAGE_SIZE; }
 
 /* --- node pool ---------------------------------------------------------- */
 
-/* Makes sure n slots are free, mapping pool pages as needed. Called before
- * an operation changes anything, so that running out of memory for nodes
- * leaves the free list as it was. */
+/* --- index nodes ---------------------------------------------------------- */
+
+#define MEMS_IX_CHUNK ((size_t)16 * 4096) /* bytes per chunk of index nodes */
+
+/* A chunk starts with this link, then holds nodes. */
+typedef struct ix_chunk {
+    struct ix_chunk *next;
+} ix_chunk;
+
+static int ix_reserve(size_t n) {
+    while (mems_g.ix_free_count < n) {
+        void *mem = mmap(NULL, MEMS_IX_CHUNK, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED)
+            return -1;
+        ix_chunk *c = mem;
+        c->next = mems_g.ix_chunks;
+        mems_g.ix_chunks = c;
+        mems_g.ix_chunk_count++;
+        ot_node *nodes = (ot_node *)((char *)mem + sizeof(ot_node));
+        size_t count = MEMS_IX_CHUNK / sizeof(ot_node) - 1;
+        for (size_t i = 0; i < count; i++) {
+            nodes[i].l = mems_g.ix_free;
+            mems_g.ix_free = &nodes[i];
+        }
+        mems_g.ix_free_count += count;
+    }
+    return 0;
+}
+
+static void ix_release_all(void) {
+    for (ix_chunk *c = mems_g.ix_chunks, *next; c; c = next) {
+        next = c->next;
+        munmap(c, MEMS_IX_CHUNK);
+    }
+}
+
+static size_t ix_value(const mems_seg *s) { return s->type == MEMS_HOLE ? s->size : 0; }
+
+/* s joins the index (a node is reserved: pool_reserve). */
+static void ix_add(mems_seg *s) {
+    ot_node *n = mems_g.ix_free;
+    mems_g.ix_free = n->l;
+    mems_g.ix_free_count--;
+    *n = (ot_node){.key = s->vaddr, .val = ix_value(s), .item = s};
+    s->ix = n;
+    mems_g.ix_root = ot_insert(mems_g.ix_root, n);
+}
+
+static void ix_drop(mems_seg *s) {
+    ot_node *n;
+    mems_g.ix_root = ot_erase(mems_g.ix_root, s->vaddr, &n);
+    n->l = mems_g.ix_free;
+    mems_g.ix_free = n;
+    mems_g.ix_free_count++;
+}
+
+/* After s's size or type changed. */
+static void ix_update(mems_seg *s) { ot_set(mems_g.ix_root, s->vaddr, ix_value(s)); }
+
+void mems_set_search_check(int on) { mems_g.search_check = on != 0; }
+long mems_search_mismatches(void) { return mems_g.search_mismatches; }
+
+/* Makes sure n slots (and n index nodes) are free, mapping pool pages as
+ * needed. Called before an operation changes anything, so that running
+ * out of memory for nodes leaves the free list as it was. */
 static int pool_reserve(size_t n) {
+    if (ix_reserve(n) != 0)
+        return -1;
     while (mems_g.free_count < n) {
         void *mem = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -98,6 +167,8 @@ static mems_seg *seg_new(int type, uintptr_t vaddr, size_t size) {
 }
 
 static void seg_insert_after(mems_main *m, mems_seg *at, mems_seg *s) {
+    s->main = m;
+    ix_add(s);
     s->prev = at;
     s->next = at ? at->next : m->sub_head;
     if (s->next)
@@ -122,12 +193,14 @@ static void seg_remove(mems_main *m, mems_seg *s) {
         m->sub_tail = s->prev;
     m->nsegs--;
     mems_g.seg_count--;
+    ix_drop(s);
     slot_give(s);
 }
 
 /* --- lookups ------------------------------------------------------------ */
 
-mems_main *mems_find_main(uintptr_t v) {
+/* The seed's walks, kept for the checking mode. */
+static mems_main *walk_find_main(uintptr_t v) {
     for (mems_main *m = mems_g.main_head; m; m = m->next) {
         if (v < m->vaddr)
             return NULL; /* ascending: no later node can hold v */
@@ -137,10 +210,50 @@ mems_main *mems_find_main(uintptr_t v) {
     return NULL;
 }
 
-mems_seg *mems_find_seg(mems_main *m, uintptr_t v) {
+static mems_seg *walk_find_seg(mems_main *m, uintptr_t v) {
     for (mems_seg *s = m->sub_head; s; s = s->next)
         if (v < mems_seg_end(s))
             return s;
+    return NULL;
+}
+
+/* The segments tile [MEMS_VIRTUAL_BASE, next_vaddr), so the segment of
+ * largest address <= v holds v. */
+static mems_seg *ix_find_seg(uintptr_t v) {
+    if (v < MEMS_VIRTUAL_BASE || v >= mems_g.next_vaddr)
+        return NULL;
+    ot_node *n = ot_floor(mems_g.ix_root, v);
+    return n ? n->item : NULL;
+}
+
+mems_main *mems_find_main(uintptr_t v) {
+    mems_seg *s = ix_find_seg(v);
+    mems_main *m = s ? s->main : NULL;
+    if (mems_g.search_check && walk_find_main(v) != m)
+        mems_g.search_mismatches++;
+    return m;
+}
+
+mems_seg *mems_find_seg(mems_main *m, uintptr_t v) {
+    mems_seg *s = ix_find_seg(v);
+    if (s && s->main != m)
+        s = NULL;
+    if (mems_g.search_check && walk_find_seg(m, v) != s)
+        mems_g.search_mismatches++;
+    return s;
+}
+
+/* The seed's first fit: the first HOLE of at least size bytes along the
+ * main chain and its sub-chains, with its main node. */
+static mems_seg *walk_first_fit(size_t size, mems_main **owner) {
+    for (mems_main *m = mems_g.main_head; m; m = m->next) {
+        for (mems_seg *s = m->sub_head; s; s = s->next) {
+            if (s->type != MEMS_HOLE || s->size < size)
+                continue;
+            *owner = m;
+            return s;
+        }
+    }
     return NULL;
 }
 
@@ -166,6 +279,7 @@ void mems_finish(void) {
         next = pg->next;
         munmap(pg, PAGE_SIZE);
     }
+    ix_release_all();
     memset(&mems_g, 0, sizeof mems_g);
 }
 
@@ -178,6 +292,7 @@ static void *take_from_hole(mems_main *m, mems_seg *h, size_t size) {
         h->size = size;
     }
     h->type = MEMS_PROCESS;
+    ix_update(h);
     mems_g.hole_bytes -= size;
     mems_g.process_bytes += size;
     return (void *)h->vaddr;
@@ -212,6 +327,10 @@ static void *map_new_node(size_t size) {
         mems_g.main_head = m;
     mems_g.main_tail = m;
     mems_g.main_len++;
+    if (!mems_g.phys_lo || m->phys < mems_g.phys_lo)
+        mems_g.phys_lo = m->phys;
+    if (!mems_g.phys_hi || m->phys + bytes > mems_g.phys_hi)
+        mems_g.phys_hi = m->phys + bytes;
     mems_g.next_vaddr += bytes;
     mems_g.data_pages += pages;
 
@@ -228,16 +347,18 @@ void *mems_malloc(size_t size) {
         return fail(MEMS_E_NOT_INIT);
     if (size == 0)
         return fail(MEMS_E_ZERO_SIZE);
-    for (mems_main *m = mems_g.main_head; m; m = m->next) {
-        for (mems_seg *s = m->sub_head; s; s = s->next) {
-            if (s->type != MEMS_HOLE || s->size < size)
-                continue;
-            if (s->size > size && pool_reserve(1) != 0)
-                return fail(MEMS_E_NOMEM);
-            return take_from_hole(m, s, size);
-        }
+    ot_node *n = ot_first_fit(mems_g.ix_root, size);
+    mems_seg *s = n ? n->item : NULL;
+    if (mems_g.search_check) {
+        mems_main *owner;
+        if (walk_first_fit(size, &owner) != s)
+            mems_g.search_mismatches++;
     }
-    return map_new_node(size);
+    if (!s)
+        return map_new_node(size);
+    if (s->size > size && pool_reserve(1) != 0)
+        return fail(MEMS_E_NOMEM);
+    return take_from_hole(s->main, s, size);
 }
 
 int mems_free(void *ptr) {
@@ -272,9 +393,11 @@ int mems_free(void *ptr) {
         seg_remove(m, s->next);
     }
     if (s->prev && s->prev->type == MEMS_HOLE) {
-        s->prev->size += s->size;
-        seg_remove(m, s);
+        s = s->prev;
+        s->size += s->next->size;
+        seg_remove(m, s->next);
     }
+    ix_update(s);
     return 0;
 }
 

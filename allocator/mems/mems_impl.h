@@ -27,6 +27,8 @@
  *  - no two neighbouring segments are both HOLEs (free merges them).
  *  - data_pages, hole_bytes, process_bytes, main_len and seg_count equal
  *    what the chains hold.
+ *  - every segment knows its main node and has one index node, keyed by
+ *    its virtual address, valued by its size if it is a HOLE and 0 if not.
  *  - every slot of every pool page is either a live node or on free_slots:
  *    main_len + seg_count + free_count == meta_pages * MEMS_SLOTS_PER_PAGE.
  *
@@ -39,7 +41,10 @@
 
 #include "mems.h"
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "../ordtree.h"
 
 _Static_assert(PAGE_SIZE % 64 == 0 && PAGE_SIZE >= 256,
                "PAGE_SIZE must be a multiple of 64 and at least 256");
@@ -53,6 +58,8 @@ typedef struct mems_seg {
     uintptr_t vaddr; /* MeMS virtual address of the first byte */
     size_t size;     /* bytes, > 0 */
     int type;        /* enum mems_seg_type */
+    struct mems_main *main; /* the mapping it belongs to */
+    ot_node *ix;            /* its node in the search index */
 } mems_seg;
 
 /* A main-chain node: one mmap. */
@@ -97,6 +104,27 @@ typedef struct mems_state {
     mems_slot *free_slots;
     size_t free_count;
     int last_error;
+    /* The search index (ordtree.h): one node per segment, keyed by its
+     * virtual address, valued by its size when it is a HOLE and 0 when it
+     * is PROCESS. Virtual addresses ascend along the main chain and every
+     * sub-chain, so the lowest HOLE of the index that is large enough is
+     * the one the seed's walk finds first, and the segment holding an
+     * address is the index's floor of it. Its nodes live in chunks of
+     * their own (ix_chunks), apart from the seed's node pages: they are
+     * fitbench's search aid, not MeMS's metadata, and not in the footprint. */
+    ot_node *ix_root;
+    ot_node *ix_free;
+    size_t ix_free_count;
+    void *ix_chunks;
+    size_t ix_chunk_count;
+    /* The real range of the data mappings, which only ever grows (MeMS
+     * unmaps nothing before mems_finish): kept as mappings are made, so
+     * mems_range need not walk the main chain. */
+    const unsigned char *phys_lo, *phys_hi;
+    /* Checking mode (mems_set_search_check): every search also walks the
+     * chains as the seed does and counts where the two answers differ. */
+    int search_check;
+    long search_mismatches;
 } mems_state;
 
 extern mems_state mems_g;
@@ -106,7 +134,8 @@ static inline uintptr_t mems_main_end(const mems_main *m) {
 }
 static inline uintptr_t mems_seg_end(const mems_seg *s) { return s->vaddr + s->size; }
 
-/* The main node whose virtual range holds v, or NULL. */
+/* The main node whose virtual range holds v, or NULL (the index's answer;
+ * the seed's walk in checking mode too). */
 mems_main *mems_find_main(uintptr_t v);
 /* The segment of m whose range holds v (m must hold v). */
 mems_seg *mems_find_seg(mems_main *m, uintptr_t v);

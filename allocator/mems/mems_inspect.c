@@ -61,7 +61,8 @@ int mems_walk(mems_seg_fn fn, void *ctx) {
     return 0;
 }
 
-void mems_range(const void **lo, const void **hi) {
+/* The seed's way: every mapping compared. */
+static void walk_range(const void **lo, const void **hi) {
     const unsigned char *l = NULL, *h = NULL;
     if (mems_g.ready)
         for (const mems_main *m = mems_g.main_head; m; m = m->next) {
@@ -73,6 +74,17 @@ void mems_range(const void **lo, const void **hi) {
         }
     *lo = l;
     *hi = h;
+}
+
+void mems_range(const void **lo, const void **hi) {
+    *lo = mems_g.ready ? mems_g.phys_lo : NULL;
+    *hi = mems_g.ready ? mems_g.phys_hi : NULL;
+    if (mems_g.search_check) {
+        const void *l, *h;
+        walk_range(&l, &h);
+        if (l != *lo || h != *hi)
+            mems_g.search_mismatches++;
+    }
 }
 
 /* --- the checker -------------------------------------------------------- */
@@ -119,6 +131,11 @@ static void check_sub(const mems_main *m, size_t mi, size_t limit, check_sums *s
         if (prev && prev->type == MEMS_HOLE && s->type == MEMS_HOLE)
             report(log, bad, "main node %zu, segments %zu and %zu: neighbouring HOLEs not merged",
                    mi, n - 2, n - 1);
+        if (s->main != m || !s->ix || s->ix->item != s || s->ix->key != s->vaddr ||
+            s->ix->val != (s->type == MEMS_HOLE ? s->size : 0) ||
+            ot_floor(mems_g.ix_root, s->vaddr) != s->ix)
+            report(log, bad, "main node %zu, segment %zu: its search index entry is wrong",
+                   mi, n - 1);
         if (s->type == MEMS_HOLE)
             sum->holes_b += s->size;
         else
@@ -182,6 +199,10 @@ long mems_check(FILE *log) {
     if (sum.segs != mems_g.seg_count)
         report(log, &bad, "sub-chains hold %zu segments, seg_count says %zu", sum.segs,
                mems_g.seg_count);
+
+    if (mems_g.search_mismatches)
+        report(log, &bad, "the search index and the seed's walk disagreed %ld times",
+               mems_g.search_mismatches);
 
     size_t nfree = 0;
     for (const mems_slot *s = mems_g.free_slots; s; s = s->next_free)

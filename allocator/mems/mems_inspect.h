@@ -43,6 +43,14 @@ long mems_check(FILE *log);
 typedef int (*mems_seg_fn)(void *ctx, size_t offset, size_t size, int process);
 int mems_walk(mems_seg_fn fn, void *ctx);
 
+/* Checking mode, for tests: with on != 0 every search (first fit, the
+ * segment of an address) also walks the chains as the seed does, and
+ * each time the walk and the index disagree counts a mismatch, which
+ * mems_check reports. Off by default; set it after mems_init (mems_init
+ * and mems_finish clear it). */
+void mems_set_search_check(int on);
+long mems_search_mismatches(void);
+
 /* Lowest and one-past-highest real address of the data mappings (NULL,
  * NULL when there are none). Mappings need not be contiguous; every
  * segment's real bytes lie inside this range. */

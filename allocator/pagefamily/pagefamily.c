@@ -8,6 +8,10 @@
  *
  * Where it sits: under user programs and the harness adapter
  * (harness/alloc/alloc_pagefamily.c).
+ *
+ * Finding a pointer's page and a free block's place on its priority list
+ * go through the search aids of pagefamily_index.c instead of walking:
+ * same answers, without the walks' cost.
  */
 #include "pagefamily_impl.h"
 #include "pagefamily_inspect.h"
@@ -82,6 +86,7 @@ void mm_shutdown(void) {
         next = fp->next;
         munmap(fp, mm_g.page_size);
     }
+    mm_ix_release();
     memset(&mm_g, 0, sizeof mm_g);
 }
 
@@ -129,11 +134,8 @@ int mm_instantiate_new_page_family(const char *struct_name, uint32_t struct_size
 /* Keeps the largest first; a block goes after those of equal size, so
  * equal blocks are reused in the order they became free. */
 static void prio_insert(vm_page_family_t *fam, block_meta_data_t *b) {
-    block_meta_data_t *prev = NULL, *cur = fam->prio_head;
-    while (cur && cur->block_size >= b->block_size) {
-        prev = cur;
-        cur = cur->prio_next;
-    }
+    block_meta_data_t *prev = mm_ix_prio_place(fam, b);
+    block_meta_data_t *cur = prev ? prev->prio_next : fam->prio_head;
     b->prio_prev = prev;
     b->prio_next = cur;
     if (cur)
@@ -145,6 +147,7 @@ static void prio_insert(vm_page_family_t *fam, block_meta_data_t *b) {
 }
 
 static void prio_remove(vm_page_family_t *fam, block_meta_data_t *b) {
+    mm_ix_prio_unplace(fam, b);
     if (b->prio_prev)
         b->prio_prev->prio_next = b->prio_next;
     else
@@ -169,6 +172,7 @@ static vm_page_t *page_new(vm_page_family_t *fam) {
     fam->first_page = pg;
     fam->page_count++;
     mm_g.data_pages++;
+    mm_ix_page_add(pg);
 
     block_meta_data_t *b = &pg->block_meta_data;
     memset(b, 0, sizeof *b);
@@ -188,17 +192,28 @@ static void page_release(vm_page_family_t *fam, vm_page_t *pg) {
         pg->next->prev = pg->prev;
     fam->page_count--;
     mm_g.data_pages--;
+    mm_ix_page_drop(pg);
     munmap(pg, mm_g.page_size);
 }
 
-vm_page_t *mm_find_page(const void *p) {
-    uintptr_t base = (uintptr_t)p & ~(uintptr_t)(mm_g.page_size - 1);
+/* The seed's walk over every family's pages. */
+static vm_page_t *walk_find_page(uintptr_t base) {
     MM_FOR_EACH_FAMILY(fam) {
         for (vm_page_t *pg = fam->first_page; pg; pg = pg->next)
             if ((uintptr_t)pg == base)
                 return pg;
     }
     return NULL;
+}
+
+vm_page_t *mm_find_page(const void *p) {
+    uintptr_t base = (uintptr_t)p & ~(uintptr_t)(mm_g.page_size - 1);
+    vm_page_t *pg;
+    if (!mm_ix_page_find(base, &pg))
+        return walk_find_page(base);
+    if (mm_g.ix.check && walk_find_page(base) != pg)
+        mm_g.ix.mismatches++;
+    return pg;
 }
 
 /* --- blocks ------------------------------------------------------------- */

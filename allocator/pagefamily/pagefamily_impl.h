@@ -43,6 +43,9 @@
  *    (0, max request].
  *  - mm_g.data_pages and each family's page_count equal what the lists
  *    hold.
+ *  - the search aids agree (while on): the page set holds data_pages
+ *    pages, and the last block of each size on a priority list is the one
+ *    noted for it.
  */
 #ifndef PAGEFAMILY_IMPL_H
 #define PAGEFAMILY_IMPL_H
@@ -51,6 +54,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../addrset.h"
 
 #define MM_ALIGN 16
 
@@ -96,6 +101,26 @@ _Static_assert(offsetof(vm_page_t, page_memory) ==
 #define MM_META ((size_t)sizeof(block_meta_data_t))
 #define MM_FIRST_OFFSET ((size_t)offsetof(vm_page_t, block_meta_data))
 
+/* The search aids of pagefamily_index.c (not the seed's; not in the
+ * footprint). */
+typedef struct mm_fam_index {
+    struct mm_fam_index *next;
+    const vm_page_family_t *fam;
+    block_meta_data_t **tail; /* per block_size / MM_ALIGN: its last block on
+                                 the priority list, or NULL */
+    uint64_t *bits;           /* per block_size / MM_ALIGN: tail != NULL */
+} mm_fam_index;
+
+typedef struct mm_index {
+    fb_addrset pages; /* the data pages' addresses */
+    mm_fam_index *fams;
+    uintptr_t lo, hi; /* the data pages' range, when range_stale is 0 */
+    int range_stale;  /* the lowest or highest page went: walk once more */
+    int off;        /* an mmap failed: the walks answer from then on */
+    int check;      /* checking mode: the walks also run, differences count */
+    long mismatches;
+} mm_index;
+
 typedef struct mm_state {
     int ready;
     size_t page_size;
@@ -103,6 +128,7 @@ typedef struct mm_state {
     size_t family_pages;
     size_t data_pages;
     int last_error;
+    mm_index ix;
 } mm_state;
 
 extern mm_state mm_g;
@@ -125,5 +151,23 @@ static inline size_t mm_families_per_page(void) {
 /* The data page that holds p, found by comparing against the manager's own
  * pages (p is never dereferenced), or NULL. */
 vm_page_t *mm_find_page(const void *p);
+
+/* pagefamily_index.c. The page set: mm_ix_page_add / _drop as data pages
+ * come and go; mm_ix_page_find returns 0 when the set cannot answer (then
+ * walk), else 1 with *pg the page at base or NULL. The priority lists:
+ * mm_ix_prio_place returns the block after which b goes (NULL: at the
+ * head), exactly where the seed's walk would put it, and notes b there;
+ * mm_ix_prio_unplace forgets b before it leaves its list. mm_data_range
+ * keeps the pages' range in mm_g.ix and walks only when the lowest or the
+ * highest page has gone since. */
+int mm_ix_page_add(const vm_page_t *pg);
+void mm_ix_page_drop(const vm_page_t *pg);
+int mm_ix_page_find(uintptr_t base, vm_page_t **pg);
+block_meta_data_t *mm_ix_prio_place(vm_page_family_t *fam, block_meta_data_t *b);
+void mm_ix_prio_unplace(vm_page_family_t *fam, block_meta_data_t *b);
+void mm_ix_release(void);
+/* For mm_check: whether b is noted as the last of its size (1 when the
+ * index is off). */
+int mm_ix_tail_is(const vm_page_family_t *fam, const block_meta_data_t *b);
 
 #endif

@@ -59,6 +59,17 @@ const void *mm_next_page_after(const void *after) {
     return best;
 }
 
+size_t mm_list_pages(const void **pages, size_t cap) {
+    size_t n = 0;
+    if (mm_g.ready)
+        MM_FOR_EACH_FAMILY(fam) {
+            for (const vm_page_t *pg = fam->first_page; pg; pg = pg->next, n++)
+                if (n < cap)
+                    pages[n] = pg;
+        }
+    return n;
+}
+
 int mm_walk_page(const void *page, mm_block_fn fn, void *ctx) {
     if (!mm_g.ready || !page || mm_find_page(page) != page)
         return -1;
@@ -71,7 +82,8 @@ int mm_walk_page(const void *page, mm_block_fn fn, void *ctx) {
     return 0;
 }
 
-void mm_data_range(const void **lo, const void **hi) {
+/* The seed's way: every page compared. */
+static void walk_data_range(const void **lo, const void **hi) {
     const char *l = NULL, *h = NULL;
     if (mm_g.ready)
         MM_FOR_EACH_FAMILY(fam) {
@@ -85,6 +97,29 @@ void mm_data_range(const void **lo, const void **hi) {
         }
     *lo = l;
     *hi = h;
+}
+
+void mm_data_range(const void **lo, const void **hi) {
+    mm_index *ix = &mm_g.ix;
+    if (!mm_g.ready || !mm_g.data_pages) {
+        *lo = *hi = NULL;
+        return;
+    }
+    if (ix->range_stale) {
+        walk_data_range(lo, hi);
+        ix->lo = (uintptr_t)*lo;
+        ix->hi = (uintptr_t)*hi;
+        ix->range_stale = 0;
+        return;
+    }
+    *lo = (const void *)ix->lo;
+    *hi = (const void *)ix->hi;
+    if (ix->check) {
+        const void *l, *h;
+        walk_data_range(&l, &h);
+        if (l != *lo || h != *hi)
+            ix->mismatches++;
+    }
 }
 
 /* --- the checker -------------------------------------------------------- */
@@ -171,6 +206,10 @@ static void check_priority_list(const vm_page_family_t *fam, size_t nfree, FILE 
         if (prev && prev->block_size < b->block_size)
             report(log, bad, "%s: priority list entry %zu (%" PRIu32 ") larger than the one "
                    "before it (%" PRIu32 ")", name, n - 1, b->block_size, prev->block_size);
+        if ((!b->prio_next || b->prio_next->block_size != b->block_size) &&
+            !mm_ix_tail_is(fam, b))
+            report(log, bad, "%s: priority list entry %zu: the search index does not know it "
+                   "as the last of its size", name, n - 1);
     }
     if (n != nfree)
         report(log, bad, "%s: priority list holds %zu blocks, the pages %zu free ones", name,
@@ -252,5 +291,11 @@ long mm_check(FILE *log) {
     if (pages_total != mm_g.data_pages)
         report(log, &bad, "families hold %zu pages, data_pages says %zu", pages_total,
                mm_g.data_pages);
+    if (!mm_g.ix.off && mm_g.ix.pages.n != mm_g.data_pages)
+        report(log, &bad, "the page index holds %zu pages, data_pages says %zu",
+               mm_g.ix.pages.n, mm_g.data_pages);
+    if (mm_g.ix.mismatches)
+        report(log, &bad, "the search index and the seed's walks disagreed %ld times",
+               mm_g.ix.mismatches);
     return bad;
 }

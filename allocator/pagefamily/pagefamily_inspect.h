@@ -38,9 +38,21 @@ size_t mm_block_data_size(const void *app_data);
  * Terminates even when links are corrupt. */
 long mm_check(FILE *log);
 
+/* Checking mode, for tests: with on != 0 every page lookup and every
+ * priority-list insertion also walks as the seed does, and each time the
+ * walk and the search index (pagefamily_index.c) disagree counts a
+ * mismatch, which mm_check reports. Off by default; set it after mm_init
+ * (mm_init and mm_shutdown clear it). */
+void mm_set_search_check(int on);
+long mm_search_mismatches(void);
+
 /* Data pages in address order: the lowest one above `after` (NULL: the
  * lowest of all), or NULL when there is none. */
 const void *mm_next_page_after(const void *after);
+/* Every data page, in no particular order: writes the first cap of them
+ * to pages and returns how many there are (one walk, where a loop over
+ * mm_next_page_after makes as many walks as there are pages). */
+size_t mm_list_pages(const void **pages, size_t cap);
 /* Calls fn for every block of a data page, in address order: offset of its
  * metadata from the page start, metadata + data bytes, 1 if allocated.
  * Stops at and returns fn's first nonzero; -1 if page is not a data page. */

@@ -23,6 +23,10 @@
  * realloc: the seed has none; keep the block if it is large enough,
  * otherwise allocate, copy, free.
  *
+ * FITBENCH_CHECK_SEARCH (searchcheck.h) turns on the manager's checking
+ * mode: the seed's walk beside its search index, differences reported by
+ * check().
+ *
  * Global state: the manager has one heap, so one heap at a time here;
  * create() fails with EBUSY until destroy(). walk() offsets are from the
  * arena start.
@@ -30,6 +34,7 @@
 #include "allocators.h"
 #include "dmm.h"
 #include "dmm_inspect.h"
+#include "searchcheck.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -98,6 +103,7 @@ static void *fbdmm_create(const fb_alloc_hint *hint) {
         return NULL;
     }
     set_allocation_algorithm(ALGO_FIRST_FIT);
+    dmm_set_search_check(fb_search_check_wanted());
     fbdmm_the_heap.arena = arena;
     fbdmm_the_heap.bytes = bytes;
     return &fbdmm_the_heap;

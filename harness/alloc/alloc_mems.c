@@ -30,10 +30,13 @@
  *    next timed repetition reuses them as a long-running MeMS would
  *    (mems_finish and mems_init instead would make every repetition pay
  *    the page faults of mapping its memory afresh).
+ *  - FITBENCH_CHECK_SEARCH (searchcheck.h) turns on MeMS's checking mode:
+ *    the seed's walks beside the index, differences reported by check().
  */
 #include "allocators.h"
 #include "mems.h"
 #include "mems_inspect.h"
+#include "searchcheck.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -62,6 +65,7 @@ static void *adapter_create(const fb_alloc_hint *hint) {
         return NULL;
     }
     mems_init();
+    mems_set_search_check(fb_search_check_wanted());
     adapter_live = 1;
     return &adapter_token;
 }

@@ -23,16 +23,22 @@
  *    mappings; offset = address of the block's metadata (or of the large
  *    mapping) minus the lowest address the range() reports at that moment.
  *    Page headers and the gaps between pages are not blocks.
+ *  - FITBENCH_CHECK_SEARCH (searchcheck.h) turns on the manager's checking
+ *    mode: the seed's walks beside its search aids, differences reported
+ *    by check().
  *  - global state: one heap at a time. create() fails with EBUSY while a
  *    heap exists (or while someone else has the manager initialised);
  *    destroy() unmaps the large mappings and calls mm_shutdown().
  */
+#include "addrset.h"
 #include "allocators.h"
 #include "pagefamily.h"
 #include "pagefamily_inspect.h"
+#include "searchcheck.h"
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -55,13 +61,26 @@ static struct {
     size_t class_size[PF_NCLASSES];
     pf_big *big;
     size_t big_count, big_bytes;
+    fb_addrset big_set;       /* the large mappings' addresses */
+    int big_set_off;          /* the set could not grow: walk the list */
+    uintptr_t big_lo, big_hi; /* the large mappings' range, unless big_stale */
+    int big_stale;            /* the lowest or highest went: walk once more */
 } pf;
 
 static char pf_token; /* the heap handle: the manager has no heap object */
 
 static void *big_payload(pf_big *b) { return (char *)b + sizeof(pf_big); }
 
+/* A large payload sits sizeof(pf_big) into a page; the manager's blocks
+ * start further in (after the page header and a block's metadata), so
+ * only such a pointer can be one. Its mapping is then looked up in the set
+ * (the list is walked only if the set could not grow). */
 static pf_big *big_find(const void *p) {
+    if ((uintptr_t)p % mm_page_size() != sizeof(pf_big))
+        return NULL;
+    uintptr_t at = (uintptr_t)p - sizeof(pf_big);
+    if (!pf.big_set_off)
+        return fb_addrset_has(&pf.big_set, at) ? (pf_big *)at : NULL;
     for (pf_big *b = pf.big; b; b = b->next)
         if (big_payload(b) == p)
             return b;
@@ -90,6 +109,13 @@ static void *big_alloc(size_t n) {
     pf.big = b;
     pf.big_count++;
     pf.big_bytes += bytes;
+    if (!pf.big_set_off && fb_addrset_add(&pf.big_set, (uintptr_t)b) != 0)
+        pf.big_set_off = 1;
+    uintptr_t s = (uintptr_t)b, e = s + bytes;
+    if (pf.big_count == 1 || s < pf.big_lo)
+        pf.big_lo = s;
+    if (pf.big_count == 1 || e > pf.big_hi)
+        pf.big_hi = e;
     return big_payload(b);
 }
 
@@ -102,6 +128,10 @@ static void big_release(pf_big *b) {
         b->next->prev = b->prev;
     pf.big_count--;
     pf.big_bytes -= b->map_bytes;
+    if ((uintptr_t)b == pf.big_lo || (uintptr_t)b + b->map_bytes == pf.big_hi)
+        pf.big_stale = 1;
+    if (!pf.big_set_off)
+        fb_addrset_del(&pf.big_set, (uintptr_t)b);
     b->magic = 0;
     munmap(b, b->map_bytes);
 }
@@ -116,6 +146,7 @@ static void *adapter_create(const fb_alloc_hint *hint) {
     }
     memset(&pf, 0, sizeof pf);
     mm_init();
+    mm_set_search_check(fb_search_check_wanted());
     for (int i = 0; i < PF_NCLASSES; i++) {
         size_t size = i < PF_NCLASSES - 1 ? (size_t)16 << i : mm_max_request();
         if (size > mm_max_request()) /* pages smaller than 4 KiB */
@@ -138,6 +169,7 @@ static void adapter_destroy(void *heap) {
         return;
     while (pf.big)
         big_release(pf.big);
+    fb_addrset_free(&pf.big_set);
     mm_shutdown();
     memset(&pf, 0, sizeof pf);
 }
@@ -193,12 +225,21 @@ static void adapter_range(void *heap, const void **lo, const void **hi) {
     const void *plo, *phi;
     mm_data_range(&plo, &phi);
     uintptr_t l = (uintptr_t)plo, h = (uintptr_t)phi;
-    for (const pf_big *b = pf.big; b; b = b->next) {
-        uintptr_t s = (uintptr_t)b, e = s + b->map_bytes;
-        if (!l || s < l)
-            l = s;
-        if (!h || e > h)
-            h = e;
+    if (pf.big_stale) {
+        pf.big_stale = 0;
+        for (const pf_big *b = pf.big; b; b = b->next) {
+            uintptr_t s = (uintptr_t)b, e = s + b->map_bytes;
+            if (b == pf.big || s < pf.big_lo)
+                pf.big_lo = s;
+            if (b == pf.big || e > pf.big_hi)
+                pf.big_hi = e;
+        }
+    }
+    if (pf.big_count) {
+        if (!l || pf.big_lo < l)
+            l = pf.big_lo;
+        if (!h || pf.big_hi > h)
+            h = pf.big_hi;
     }
     *lo = (const void *)l;
     *hi = (const void *)h;
@@ -229,10 +270,19 @@ static long adapter_check(void *heap, FILE *log) {
     (void)heap;
     pf_align_check ac = {log, 0, NULL};
     long bad = mm_check(log);
-    for (const void *pg = mm_next_page_after(NULL); pg; pg = mm_next_page_after(pg)) {
-        ac.page = pg;
-        mm_walk_page(pg, check_block_alignment, &ac);
+    size_t npages = mm_list_pages(NULL, 0);
+    const void **pages = malloc((npages ? npages : 1) * sizeof *pages);
+    if (!pages) {
+        if (log)
+            fprintf(log, "pagefamily adapter: no memory to list the pages\n");
+        return bad + 1;
     }
+    mm_list_pages(pages, npages);
+    for (size_t i = 0; i < npages; i++) {
+        ac.page = pages[i];
+        mm_walk_page(pages[i], check_block_alignment, &ac);
+    }
+    free(pages);
     size_t n = 0, bytes = 0;
     for (const pf_big *b = pf.big; b; b = b->next) {
         if (++n > pf.big_count) {
@@ -281,38 +331,53 @@ static int walk_block(void *ctx, size_t offset, size_t size, int used) {
     return w->fn(w->ctx, w->base + offset, size, used);
 }
 
-/* The lowest large mapping above `after` (NULL: the lowest of all). */
-static const pf_big *big_next_after(const void *after) {
-    const pf_big *best = NULL;
-    for (const pf_big *b = pf.big; b; b = b->next)
-        if ((!after || (uintptr_t)b > (uintptr_t)after) &&
-            (!best || (uintptr_t)b < (uintptr_t)best))
-            best = b;
-    return best;
+/* A data page (big == NULL) or a large mapping, for the walk's sort. */
+typedef struct pf_area {
+    const void *at;
+    const pf_big *big;
+} pf_area;
+
+static int area_cmp(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)((const pf_area *)a)->at, y = (uintptr_t)((const pf_area *)b)->at;
+    return (x > y) - (x < y);
 }
 
+/* Pages and large mappings listed once and sorted by address: O(n log n)
+ * per walk. */
 static int adapter_walk(void *heap, fb_block_fn fn, void *ctx) {
     const void *lo, *hi;
     adapter_range(heap, &lo, &hi);
     if (!lo)
         return 0;
-    pf_walk w = {fn, ctx, 0};
-    const void *pg = mm_next_page_after(NULL);
-    const pf_big *b = big_next_after(NULL);
-    while (pg || b) {
-        int rc;
-        if (pg && (!b || (uintptr_t)pg < (uintptr_t)b)) {
-            w.base = (size_t)((const char *)pg - (const char *)lo);
-            rc = mm_walk_page(pg, walk_block, &w);
-            pg = mm_next_page_after(pg);
-        } else {
-            rc = fn(ctx, (size_t)((const char *)b - (const char *)lo), b->map_bytes, 1);
-            b = big_next_after(b);
-        }
-        if (rc)
-            return rc;
+    size_t npages = mm_list_pages(NULL, 0), n = npages + pf.big_count;
+    pf_area *areas = malloc(n * sizeof *areas);
+    const void **pages = malloc((npages ? npages : 1) * sizeof *pages);
+    if (!areas || !pages) {
+        free(areas);
+        free(pages);
+        return -1;
     }
-    return 0;
+    mm_list_pages(pages, npages);
+    for (size_t i = 0; i < npages; i++)
+        areas[i] = (pf_area){pages[i], NULL};
+    free(pages);
+    size_t i = npages;
+    for (const pf_big *b = pf.big; b && i < n; b = b->next)
+        areas[i++] = (pf_area){b, b};
+    qsort(areas, i, sizeof *areas, area_cmp);
+    pf_walk w = {fn, ctx, 0};
+    int rc = 0;
+    for (size_t k = 0; k < i && !rc; k++) {
+        const char *at = areas[k].at;
+        if (!areas[k].big) {
+            w.base = (size_t)(at - (const char *)lo);
+            rc = mm_walk_page(at, walk_block, &w);
+        } else {
+            rc = fn(ctx, (size_t)(at - (const char *)lo), areas[k].big->map_bytes, 1);
+        }
+    }
+    free(areas);
+    return rc;
 }
 
 const fb_allocator fb_alloc_pagefamily = {
