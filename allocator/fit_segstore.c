@@ -14,15 +14,15 @@
  * a new run touches no page before it is used. Small blocks are never
  * split or merged.
  *
- * Each class also keeps a LIFO list of freed slots of its own, the class
- * cache, at most `max` long (about 64 KiB of slots, 8 to 256 of them), as
- * the thread caches of tcmalloc do. malloc: the class from the size (a
+ * Each class also keeps a LIFO stack of freed slots of its own, the class
+ * cache, in the policy state (off the blocks), at most `max` deep (about
+ * 32 KiB of slots, 8 to 128 of them), much as tcmalloc's thread caches. malloc: the class from the size (a
  * shift, or a count of leading zeros), then a pop from the cache, else
  * from the class's current run. free: the engine's page table (h->ptab,
  * one entry per page: the class and the distance back to the run's first
  * page) gives the class and the run's start from the pointer alone, a
  * multiply gives the slot, and a push onto the cache puts it back: no run
- * header is read, nor anything next to the block. Only when a cache
+ * header is read, nor the block or anything next to it. Only when a cache
  * overflows does half of it go back to the slots' runs. When the current
  * run is used up, a partly free run of the class (its partial list) or a
  * new run becomes current. A run whose slots are all back is given back at
@@ -198,13 +198,9 @@ static void *ss_malloc(fa_heap *h, size_t n) {
         return ss_large(h, n);
     unsigned c = ss_class_of(n);
     ss_class *k = &ss_st(h)->cls[c];
-    void **b = k->head;
-    if (__builtin_expect(b != NULL, 1)) {
-        k->head = *b;
-        k->count--;
-        return b;
-    }
-    b = k->cur ? ss_take(k->cur) : NULL;
+    if (__builtin_expect(k->count != 0, 1))
+        return k->cache[--k->count];
+    void *b = k->cur ? ss_take(k->cur) : NULL;
     return __builtin_expect(b != NULL, 1) ? b : ss_refill(h, c);
 }
 
@@ -224,19 +220,19 @@ static void ss_unhand(fa_heap *h, ss_class *k, ss_run *r, void **b) {
     }
 }
 
-/* Slots from the head of class k's cache go back to their runs until
- * `keep` are left. */
+/* The oldest slots of class k's cache go back to their runs until `keep`
+ * are left. */
 static void ss_flush(fa_heap *h, ss_class *k, uint32_t keep) {
-    while (k->count > keep) {
-        void **b = k->head;
-        k->head = *b;
-        k->count--;
+    uint32_t out = k->count - keep;
+    for (uint32_t i = 0; i < out; i++) {
         ss_class *kb;
         ss_run *r = NULL;
         char *slot;
-        if (ss_locate(h, b, &kb, &r, &slot)) /* always: the cache holds slots */
-            ss_unhand(h, k, r, b);
+        if (ss_locate(h, k->cache[i], &kb, &r, &slot)) /* always: the cache holds slots */
+            ss_unhand(h, k, r, k->cache[i]);
     }
+    memmove(k->cache, k->cache + out, keep * sizeof k->cache[0]);
+    k->count = keep;
 }
 
 /* A cache overflowed, or the heap holds no live block: then every cache
@@ -268,10 +264,8 @@ static void ss_free(fa_heap *h, void *p) {
             ss_free_slow(h, NULL);
         return;
     }
-    void **b = (void **)slot;
-    *b = k->head;
-    k->head = b;
-    if (__builtin_expect(++k->count > k->max, 0) || __builtin_expect(h->live == 0, 0))
+    k->cache[k->count] = slot;
+    if (__builtin_expect(++k->count == k->max, 0) || __builtin_expect(h->live == 0, 0))
         ss_free_slow(h, k);
 }
 

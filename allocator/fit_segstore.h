@@ -17,9 +17,9 @@
 #define SS_CLS_SHIFT 24
 #define SS_DIST_MASK ((1u << SS_CLS_SHIFT) - 1)
 /* The class cache: about this many bytes of slots, within the bounds. */
-#define SS_CACHE_BYTES ((size_t)64 << 10)
-#define SS_CACHE_MIN 8
-#define SS_CACHE_MAX 256
+#define SS_CACHE_BYTES ((size_t)256 << 10)
+#define SS_CACHE_MIN 16
+#define SS_CACHE_MAX 128
 /* Bytes of a run before its first slot: the run header. */
 #define SS_HDR 64
 /* (off * magic_div) >> SS_DIV_SHIFT == off / size, exactly, for every
@@ -50,14 +50,15 @@ typedef struct ss_run {
 } ss_run;
 
 typedef struct {
-    void *head;      /* the class cache: freed slots, linked through their
-                        first word */
-    uint32_t count, max;
+    uint32_t count, max; /* slots in the cache, and its bound */
     ss_run *cur;     /* where malloc takes slots; NULL before the first */
     ss_run *partial; /* runs with free slots that are not current */
     uint32_t size, run_bytes;
     uint64_t magic_div;
     size_t runs;     /* live runs of the class, current and full included */
+    void *cache[SS_CACHE_MAX]; /* the class cache: freed slots, a stack in
+                                  the policy state, so that neither free nor
+                                  malloc touches a cached slot's memory */
 } ss_class;
 
 /* After tlsf's state (FA_TLSF_STATE_BYTES at the start of pstate). */

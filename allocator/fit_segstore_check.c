@@ -12,7 +12,7 @@
  *  - each class: its table entry, its run count against the runs in the
  *    heap, its current run, its partial list (doubly linked, of its class,
  *    runs with free slots and live ones), its cache (free slots of the
- *    class, as many as counted, within the bound);
+ *    class, fewer than its bound);
  *  - across classes: slots handed out = live small payloads + cached slots,
  *    and the listed free blocks (tlsf's, run lists, run tails, caches) are
  *    as many as the free blocks the walk finds.
@@ -182,29 +182,29 @@ long fa_ss_check_sub(fa_heap *h, fa_block *rb, FILE *log, fa_stats *st, size_t *
 }
 
 /* Class k's cache (class c): every link a carved slot of a run of class c
- * without a live payload, as many as it counts and no more than its bound.
+ * without a live payload, and fewer than its bound (a free that reaches
+ * the bound flushes half).
  * Returns the links walked. */
 static size_t ss_check_cache(const fa_heap *h, const ss_class *k, unsigned c, FILE *log,
                              long *bad) {
     size_t n = 0;
-    if (k->count > k->max)
-        fa_report(log, bad, "segstore: class %u's cache holds %u slots, above its bound %u", c,
+    if (k->count >= k->max)
+        fa_report(log, bad, "segstore: class %u's cache holds %u slots, at or above its bound %u", c,
                   k->count, k->max);
-    for (const char *b = k->head; b; b = *(char *const *)b, n++) {
+    for (; n < k->count && n < SS_CACHE_MAX; n++) {
+        const char *b = k->cache[n];
         ss_class *kb;
         ss_run *r;
         char *slot;
-        if (n == k->count || b < h->region + FA_PAD + FA_WORD || b >= h->brk ||
+        if (b < h->region + FA_PAD + FA_WORD || b >= h->brk ||
             (uintptr_t)b % FA_ALIGN || !ss_locate(h, b, &kb, &r, &slot) || kb != k ||
             !ss_run_plausible(h, r) || slot != b || b < (char *)r + SS_HDR || b >= r->bump ||
             fa_bit_is_set(h, b)) {
-            fa_report(log, bad, "segstore: class %u's cache: link %zu is not a free slot of the "
-                      "class (or the list is longer than its count)", c, n);
+            fa_report(log, bad, "segstore: class %u's cache: entry %zu is not a free slot of the "
+                      "class", c, n);
             return n;
         }
     }
-    if (n != k->count)
-        fa_report(log, bad, "segstore: class %u's cache counts %u slots, holds %zu", c, k->count, n);
     return n;
 }
 
