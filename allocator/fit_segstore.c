@@ -26,10 +26,10 @@
  * overflows does half of it go back to the slots' runs. When the current
  * run is used up, a partly free run of the class (its partial list) or a
  * new run becomes current. A run whose slots are all back is given back at
- * once, as pages, to the large allocator (which may lower the break),
- * except the class's current run; when the heap holds no live block, every
- * cache goes back and those runs too. So the free memory a class keeps is
- * bounded: its cache, its runs' free slots, and one empty run at most.
+ * once, as pages, to the large allocator (which may lower the break); when
+ * the heap holds no live block, every cache goes back, and so every run.
+ * So the free memory a class keeps is bounded: its cache, and its runs'
+ * free slots, in runs that each hold a live or cached slot.
  *
  * Runs and requests above SS_MAX come from the core's coalescing
  * allocator: tlsf's lists (fit_tlsf.c, its state at the start of this
@@ -207,15 +207,19 @@ static void *ss_malloc(fa_heap *h, size_t n) {
 /* ------------------------------------------------------------- free */
 
 /* Slot b goes back to its run r (of class k): the run becomes partial,
- * or, wholly free and not current, goes back to the large allocator. */
+ * or, wholly free, goes back to the large allocator (the class cache,
+ * which holds half its bound after a flush, is the hysteresis). */
 static void ss_unhand(fa_heap *h, ss_class *k, ss_run *r, void **b) {
     *b = r->free;
     r->free = b;
     r->used--;
     if (r->state == SS_FULL)
         ss_partial_push(k, r);
-    if (r->used == 0 && r->state == SS_PARTIAL) {
-        ss_partial_unlink(k, r);
+    if (r->used == 0) {
+        if (r->state == SS_PARTIAL)
+            ss_partial_unlink(k, r);
+        else
+            k->cur = NULL;
         ss_run_free(h, r);
     }
 }
@@ -236,22 +240,15 @@ static void ss_flush(fa_heap *h, ss_class *k, uint32_t keep) {
 }
 
 /* A cache overflowed, or the heap holds no live block: then every cache
- * goes back, and every empty current run. */
+ * goes back (and with it every run). */
 static __attribute__((noinline)) void ss_free_slow(fa_heap *h, ss_class *k) {
     if (h->live) {
         ss_flush(h, k, k->max / 2);
         return;
     }
     ss_state *s = ss_st(h);
-    for (unsigned c = 0; c < SS_NCLASS; c++) {
-        ss_class *kc = &s->cls[c];
-        ss_flush(h, kc, 0);
-        ss_run *r = kc->cur;
-        if (r && r->used == 0) {
-            kc->cur = NULL;
-            ss_run_free(h, r);
-        }
-    }
+    for (unsigned c = 0; c < SS_NCLASS; c++)
+        ss_flush(h, &s->cls[c], 0);
 }
 
 static void ss_free(fa_heap *h, void *p) {

@@ -8,7 +8,7 @@
  *  - its free list: links only to carved slots of its own, without a live
  *    payload, no cycle; one live payload at most in each slot and none in
  *    the header or past the carved slots; slots handed out = live slots +
- *    its slots in the class cache;
+ *    its slots in the class cache, and not 0 (a wholly free run goes back);
  *  - each class: its table entry, its run count against the runs in the
  *    heap, its current run, its partial list (doubly linked, of its class,
  *    runs with free slots and live ones), its cache (free slots of the
@@ -20,6 +20,8 @@
  * free block) and a run's header and slack as overhead.
  */
 #include "fit_segstore.h"
+
+#include <stdlib.h>
 
 int fa_bit_is_set(const fa_heap *h, const void *payload);
 size_t fa_requested(const fa_heap *h, const void *payload);
@@ -175,14 +177,19 @@ long fa_ss_check_sub(fa_heap *h, fa_block *rb, FILE *log, fa_stats *st, size_t *
                   "list, but %zu live and %zu free slots", off, r->used, nfree, used, empty);
     int has_free = nfree || r->bump < r->limit;
     if ((r->state == SS_CUR) != (k->cur == r) || (r->state == SS_FULL && has_free) ||
-        (r->state == SS_PARTIAL && (!has_free || r->used == 0)))
+        (r->state == SS_PARTIAL && !has_free) || r->used == 0)
         fa_report(log, &bad, "segstore: run at offset %zu: state %u (%s current) with %u used, %s free",
                   off, r->state, k->cur == r ? "is" : "not", r->used, has_free ? "some" : "none");
     return bad;
 }
 
-/* Class k's cache (class c): every link a carved slot of a run of class c
- * without a live payload, and fewer than its bound (a free that reaches
+static int ss_ptr_cmp(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Class k's cache (class c): every entry a carved slot of a run of class c
+ * without a live payload, none twice, and fewer than its bound (a free that reaches
  * the bound flushes half).
  * Returns the links walked. */
 static size_t ss_check_cache(const fa_heap *h, const ss_class *k, unsigned c, FILE *log,
@@ -205,6 +212,14 @@ static size_t ss_check_cache(const fa_heap *h, const ss_class *k, unsigned c, FI
             return n;
         }
     }
+    void *sorted[SS_CACHE_MAX];
+    memcpy(sorted, k->cache, n * sizeof sorted[0]);
+    qsort(sorted, n, sizeof sorted[0], ss_ptr_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (sorted[i] == sorted[i - 1]) {
+            fa_report(log, bad, "segstore: class %u's cache holds a slot twice", c);
+            break;
+        }
     return n;
 }
 
