@@ -79,31 +79,30 @@ static size_t ss_listed(const fa_heap *h, const ss_run *r) {
 }
 
 /* Live bits in [s, s + n) (both 16-aligned); *at is the last one. Reads
- * the engine's bitmap (one bit per granule, heap.c) a word at a time where
- * it can: a run's uncarved tail can be long. */
+ * the engine's bitmap (one bit per granule, heap.c) a word at a time: a
+ * run's uncarved tail can be long. */
 static int ss_bits(const fa_heap *h, const char *s, size_t n, const char **at) {
     size_t g = (size_t)(s - h->region) / FA_ALIGN, e = g + n / FA_ALIGN;
     int bits = 0;
     while (g < e) {
-        if (g % 64 == 0 && e - g >= 64) {
-            uint64_t w;
-            memcpy(&w, h->bitmap + g / 8, sizeof w);
-            if (w) {
-                bits += __builtin_popcountll(w);
-                *at = h->region + (g + 63 - (size_t)__builtin_clzll(w)) * FA_ALIGN;
-            }
-            g += 64;
-            continue;
+        size_t word = g / 64, lo = g % 64, hi = e - word * 64 < 64 ? e - word * 64 : 64;
+        uint64_t w;
+        memcpy(&w, h->bitmap + word * 8, sizeof w);
+        w &= (hi == 64 ? ~(uint64_t)0 : ((uint64_t)1 << hi) - 1) & ~(((uint64_t)1 << lo) - 1);
+        if (w) {
+            bits += __builtin_popcountll(w);
+            *at = h->region + (word * 64 + 63 - (size_t)__builtin_clzll(w)) * FA_ALIGN;
         }
-        if ((h->bitmap[g / 8] >> (g % 8)) & 1) {
-            bits++;
-            *at = h->region + g * FA_ALIGN;
-        }
-        g++;
+        g = word * 64 + hi;
     }
     return bits;
 }
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ss_bits reads the bitmap's bytes as words");
+
+static int ss_bit(const fa_heap *h, const char *p) {
+    size_t g = (size_t)(p - h->region) / FA_ALIGN;
+    return (h->bitmap[g / 8] >> (g % 8)) & 1;
+}
 
 static void ss_note_free(fa_stats *st, size_t n) {
     st->free_blocks++;
@@ -142,8 +141,16 @@ long fa_ss_check_sub(fa_heap *h, fa_block *rb, FILE *log, fa_stats *st, size_t *
         fa_report(log, &bad, "segstore: run at offset %zu: a free-list link is not a free slot of it",
                   off);
     const char *base = (char *)r + SS_HDR, *at = NULL;
+    /* When every live payload of the run is at a slot start (no aligned
+     * one inside a slot), one bit per slot tells its state. */
+    size_t starts = 0;
+    for (const char *s = base; s < r->bump; s += r->size)
+        starts += ss_bit(h, s);
+    int exact = (size_t)ss_bits(h, base, (size_t)(r->bump - base), &at) == starts;
     for (const char *s = base; s < r->bump; s += r->size) {
-        int bits = ss_bits(h, s, r->size, &at);
+        int bits = exact ? ss_bit(h, s) : ss_bits(h, s, r->size, &at);
+        if (exact)
+            at = s;
         if (bits > 1)
             fa_report(log, &bad, "segstore: slot at offset %zu holds %d live payloads",
                       (size_t)(s - h->region), bits);
