@@ -21,8 +21,6 @@
  */
 #include "fit_segstore.h"
 
-#include <stdlib.h>
-
 int fa_bit_is_set(const fa_heap *h, const void *payload);
 size_t fa_requested(const fa_heap *h, const void *payload);
 
@@ -190,9 +188,15 @@ long fa_ss_check_sub(fa_heap *h, fa_block *rb, FILE *log, fa_stats *st, size_t *
     return bad;
 }
 
-static int ss_ptr_cmp(const void *a, const void *b) {
-    uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
-    return x < y ? -1 : x > y;
+/* Inserts p into an open-addressing set of 2 * SS_CACHE_MAX slots; 0 when
+ * it was there already. */
+static int ss_set_add(const void **set, const void *p) {
+    size_t i = (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull >> 56);
+    for (; set[i % (2 * SS_CACHE_MAX)]; i++)
+        if (set[i % (2 * SS_CACHE_MAX)] == p)
+            return 0;
+    set[i % (2 * SS_CACHE_MAX)] = p;
+    return 1;
 }
 
 /* Class k's cache (class c): every entry a carved slot of a run of class c
@@ -205,6 +209,8 @@ static size_t ss_check_cache(const fa_heap *h, const ss_class *k, unsigned c, FI
     if (k->count >= k->max)
         fa_report(log, bad, "segstore: class %u's cache holds %u slots, at or above its bound %u", c,
                   k->count, k->max);
+    const void *set[2 * SS_CACHE_MAX] = {0};
+    const ss_run *trusted = NULL; /* the last run whose header was checked */
     for (; n < k->count && n < SS_CACHE_MAX; n++) {
         const char *b = k->cache[n];
         ss_class *kb;
@@ -212,21 +218,18 @@ static size_t ss_check_cache(const fa_heap *h, const ss_class *k, unsigned c, FI
         char *slot;
         if (b < h->region + FA_PAD + FA_WORD || b >= h->brk ||
             (uintptr_t)b % FA_ALIGN || !ss_locate(h, b, &kb, &r, &slot) || kb != k ||
-            !ss_run_plausible(h, r) || slot != b || b < (char *)r + SS_HDR || b >= r->bump ||
-            fa_bit_is_set(h, b)) {
+            (r != trusted && !ss_run_plausible(h, r)) || slot != b ||
+            b < (char *)r + SS_HDR || b >= r->bump || fa_bit_is_set(h, b)) {
             fa_report(log, bad, "segstore: class %u's cache: entry %zu is not a free slot of the "
                       "class", c, n);
             return n;
         }
-    }
-    void *sorted[SS_CACHE_MAX];
-    memcpy(sorted, k->cache, n * sizeof sorted[0]);
-    qsort(sorted, n, sizeof sorted[0], ss_ptr_cmp);
-    for (size_t i = 1; i < n; i++)
-        if (sorted[i] == sorted[i - 1]) {
+        trusted = r;
+        if (!ss_set_add(set, b)) {
             fa_report(log, bad, "segstore: class %u's cache holds a slot twice", c);
-            break;
+            return n;
         }
+    }
     return n;
 }
 
