@@ -27,7 +27,8 @@
  * run is used up, a partly free run of the class (its partial list) or a
  * new run becomes current. A run whose slots are all back is given back at
  * once, as pages, to the large allocator (which may lower the break); when
- * the heap holds no live block, every cache goes back, and so every run.
+ * the heap holds no live block, every cache goes back, and so every run
+ * (at most once per trim decay period: fitalloc.h).
  * So the free memory a class keeps is bounded: its cache, and its runs'
  * free slots, in runs that each hold a live or cached slot.
  *
@@ -239,16 +240,26 @@ static void ss_flush(fa_heap *h, ss_class *k, uint32_t keep) {
     k->count = keep;
 }
 
-/* A cache overflowed, or the heap holds no live block: then every cache
- * goes back (and with it every run). */
-static __attribute__((noinline)) void ss_free_slow(fa_heap *h, ss_class *k) {
-    if (h->live) {
-        ss_flush(h, k, k->max / 2);
-        return;
-    }
+/* The heap holds no live block: every cache goes back (and with it every
+ * run), as the pages above the break do, at most once per decay period
+ * (fitalloc.h), so that a trace that empties its heap every few ops does
+ * not make and unmake its runs each time. With no decay, at once. */
+static void ss_drain(fa_heap *h) {
     ss_state *s = ss_st(h);
+    if (h->cfg.trim_decay_ops && s->drained && h->clock - s->drained < h->cfg.trim_decay_ops)
+        return;
+    s->drained = h->clock;
     for (unsigned c = 0; c < SS_NCLASS; c++)
         ss_flush(h, &s->cls[c], 0);
+}
+
+/* A cache reached its bound (half of it goes back), or the heap holds no
+ * live block. */
+static __attribute__((noinline)) void ss_free_slow(fa_heap *h, ss_class *k) {
+    if (k->count == k->max)
+        ss_flush(h, k, k->max / 2);
+    if (h->live == 0)
+        ss_drain(h);
 }
 
 static void ss_free(fa_heap *h, void *p) {
@@ -258,7 +269,7 @@ static void ss_free(fa_heap *h, void *p) {
     if (__builtin_expect(!ss_locate(h, p, &k, &r, &slot), 0)) {
         fa_bt_release(h, ss_large_block(p));
         if (h->live == 0)
-            ss_free_slow(h, NULL);
+            ss_drain(h);
         return;
     }
     k->cache[k->count] = slot;

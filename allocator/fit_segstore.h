@@ -64,6 +64,7 @@ typedef struct {
 /* After tlsf's state (FA_TLSF_STATE_BYTES at the start of pstate). */
 typedef struct {
     ss_class cls[SS_NCLASS];
+    uint64_t drained; /* the engine's clock at the last drain, 0: never */
 } ss_state;
 
 _Static_assert(sizeof(ss_run) <= SS_HDR && SS_HDR % FA_ALIGN == 0, "the run header fits");
