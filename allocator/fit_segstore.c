@@ -8,7 +8,9 @@
  * that no block is more than 12.5% larger than its request beyond the
  * 16-byte alignment. Each class takes its blocks from runs: a run is a
  * stretch of whole pages (FA_PTAB_BYTES each) carved for one class, a
- * 64-byte header (ss_run) and then slots of the class's size with no
+ * 64-byte header (ss_run, at one of 16 cache lines of the first page, so
+ * that the headers of many runs do not share a cache set) and then slots
+ * of the class's size with no
  * header at all. A run keeps its free slots on a LIFO list threaded
  * through them, and hands out its never-used slots with a bump pointer, so
  * a new run touches no page before it is used. Small blocks are never
@@ -91,12 +93,12 @@ static ss_run *ss_carve(fa_heap *h, fa_block *b, size_t S, unsigned c) {
         b->head = front | FA_B_ALLOC | pa;
         fa_bt_release(h, b);
     }
-    ss_run *r = fa_blk_payload(rb);
-    char *base = (char *)r + SS_HDR;
-    size_t slots = (k->run_bytes - FA_WORD - SS_HDR) / k->size;
-    *r = (ss_run){.bump = base, .limit = base + slots * k->size, .magic_div = k->magic_div,
-                  .size = k->size, .cls = (uint16_t)c, .state = SS_CUR, .magic = SS_MAGIC};
-    size_t first = (size_t)((char *)r - h->region) >> FA_PTAB_SHIFT;
+    size_t first = ss_first_pg(h, fa_blk_payload(rb));
+    ss_run *r = ss_run_at(h, first);
+    *r = (ss_run){.bump = (char *)r + SS_HDR,
+                  .limit = ss_limit(r, k->run_bytes, k->size, ss_color(first)),
+                  .magic_div = k->magic_div, .size = k->size, .cls = (uint16_t)c,
+                  .state = SS_CUR, .magic = SS_MAGIC};
     for (size_t i = 0; i < k->run_bytes / FA_PTAB_BYTES; i++)
         h->ptab[first + i] = (uint32_t)c << SS_CLS_SHIFT | (uint32_t)(i + 1);
     k->runs++;
@@ -128,11 +130,11 @@ static ss_run *ss_run_new(fa_heap *h, unsigned c) {
 /* Gives a wholly free run back to the large allocator. */
 static void ss_run_free(fa_heap *h, ss_run *r) {
     ss_class *k = &ss_st(h)->cls[r->cls];
-    size_t first = (size_t)((char *)r - h->region) >> FA_PTAB_SHIFT;
+    size_t first = ss_first_pg(h, r);
     memset(&h->ptab[first], 0, k->run_bytes / FA_PTAB_BYTES * sizeof(uint32_t));
     r->magic = 0;
     k->runs--;
-    fa_bt_release(h, fa_blk_of(r));
+    fa_bt_release(h, fa_blk_of(h->region + (first << FA_PTAB_SHIFT)));
 }
 
 static void ss_partial_push(ss_class *k, ss_run *r) {

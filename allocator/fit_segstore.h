@@ -31,8 +31,9 @@
  * (some slot free, some used), or on no list (every slot used). */
 enum { SS_FULL = 0, SS_CUR = 1, SS_PARTIAL = 2 };
 
-/* A run's header, at the start of its first page (the run block's
- * payload). The slots follow at SS_HDR; the last ends at `limit`. */
+/* A run's header, in its first page (the run block's payload starts the
+ * page) at one of SS_COLORS cache lines (ss_color). The slots follow at
+ * SS_HDR from the header; the last ends at `limit`. */
 typedef struct ss_run {
     void *free;                 /* LIFO list of free slots, linked through
                                    each slot's first word */
@@ -70,6 +71,30 @@ typedef struct {
 _Static_assert(sizeof(ss_run) <= SS_HDR && SS_HDR % FA_ALIGN == 0, "the run header fits");
 _Static_assert(FA_PTAB_BYTES % FA_ALIGN == 0, "run pages keep payload alignment");
 
+/* Where in its first page a run's header goes: one of SS_COLORS lines,
+ * from the page's number, so that the headers of many runs do not all fall
+ * in the one cache set of page offset 0. */
+#define SS_COLORS 16
+static inline size_t ss_color(size_t first_pg) {
+    return (size_t)((uint32_t)first_pg * 0x9E3779B1u >> 28) * 64;
+}
+_Static_assert(SS_COLORS == 16, "ss_color takes 4 bits");
+
+/* The header of the run whose first page is first_pg. */
+static inline ss_run *ss_run_at(const fa_heap *h, size_t first_pg) {
+    return (ss_run *)(h->region + (first_pg << FA_PTAB_SHIFT) + ss_color(first_pg));
+}
+
+static inline size_t ss_first_pg(const fa_heap *h, const void *r) {
+    return (size_t)((const char *)r - h->region) >> FA_PTAB_SHIFT;
+}
+
+/* The end of the last whole slot of a run of `run_bytes` whose header is
+ * at `color` in its first page. */
+static inline char *ss_limit(const ss_run *r, size_t run_bytes, size_t size, size_t color) {
+    return (char *)r + SS_HDR + (run_bytes - FA_WORD - SS_HDR - color) / size * size;
+}
+
 static inline ss_state *ss_st(const fa_heap *h) {
     return (ss_state *)((char *)h->pstate + FA_TLSF_STATE_BYTES);
 }
@@ -92,7 +117,7 @@ static inline int ss_locate(const fa_heap *h, const void *p, ss_class **k, ss_ru
     if (!e)
         return 0;
     *k = &ss_st(h)->cls[e >> SS_CLS_SHIFT];
-    *r = (ss_run *)(h->region + ((pg + 1 - (e & SS_DIST_MASK)) << FA_PTAB_SHIFT));
+    *r = ss_run_at(h, pg + 1 - (e & SS_DIST_MASK));
     char *base = (char *)*r + SS_HDR;
     size_t off = (size_t)((const char *)p - base);
     *slot = base + ((off * (*k)->magic_div) >> SS_DIV_SHIFT) * (*k)->size;

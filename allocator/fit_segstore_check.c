@@ -35,7 +35,7 @@ static const char *ss_header_bad(const fa_heap *h, const ss_run *r) {
     const char *base = (const char *)r + SS_HDR;
     if (r->size != k->size || r->magic_div != k->magic_div)
         return "slot size is not its class's";
-    if (r->limit != base + (k->run_bytes - FA_WORD - SS_HDR) / k->size * k->size)
+    if (r->limit != ss_limit(r, k->run_bytes, k->size, ss_color(ss_first_pg(h, r))))
         return "slot limit is not its class's";
     if (r->bump < base || r->bump > r->limit || (size_t)(r->bump - base) % r->size)
         return "bump pointer is not at a slot boundary inside the run";
@@ -48,7 +48,7 @@ static const char *ss_header_bad(const fa_heap *h, const ss_run *r) {
  * the first page of a run in the page table. */
 static int ss_run_plausible(const fa_heap *h, const ss_run *r) {
     const char *c = (const char *)r;
-    if (c < h->region + FA_PAD + FA_WORD || c >= h->brk || (size_t)(c - h->region) % FA_PTAB_BYTES)
+    if (c < h->region + FA_PAD + FA_WORD || c >= h->brk || r != ss_run_at(h, ss_first_pg(h, r)))
         return 0;
     return (h->ptab[(size_t)(c - h->region) >> FA_PTAB_SHIFT] & SS_DIST_MASK) == 1 &&
            !ss_header_bad(h, r);
@@ -114,10 +114,11 @@ static void ss_note_free(fa_stats *st, size_t n) {
  * its live count and its state. */
 long fa_ss_check_sub(fa_heap *h, fa_block *rb, FILE *log, fa_stats *st, size_t *live) {
     long bad = 0;
-    ss_run *r = fa_blk_payload(rb);
+    char *pay = fa_blk_payload(rb);
+    ss_run *r = ss_run_at(h, ss_first_pg(h, pay));
     size_t off = (size_t)((char *)rb - h->region), bsz = fa_blk_size(rb);
-    const char *why = (size_t)((char *)r - h->region) % FA_PTAB_BYTES ? "not on a page boundary"
-                                                                     : ss_header_bad(h, r);
+    const char *why = (size_t)(pay - h->region) % FA_PTAB_BYTES ? "not on a page boundary"
+                                                               : ss_header_bad(h, r);
     if (why) {
         fa_report(log, &bad, "segstore: run block at offset %zu: %s", off, why);
         return bad;
@@ -169,7 +170,8 @@ long fa_ss_check_sub(fa_heap *h, fa_block *rb, FILE *log, fa_stats *st, size_t *
             st->payload_bytes += req;
         }
     }
-    if (ss_bits(h, (char *)r, SS_HDR, &at) || ss_bits(h, r->bump, (size_t)((char *)rb + bsz - r->bump), &at))
+    if (ss_bits(h, pay, (size_t)(base - pay), &at) ||
+        ss_bits(h, r->bump, (size_t)((char *)rb + bsz - r->bump), &at))
         fa_report(log, &bad, "segstore: run at offset %zu: a live payload outside its carved slots",
                   off);
     if (r->bump < r->limit)
@@ -246,8 +248,10 @@ long fa_ss_check(fa_heap *h, FILE *log, size_t *listed) {
     for (fa_block *b = fa_first_block(h); b < end && steps++ < limit; b = fa_blk_next(b)) {
         if (fa_blk_size(b) < FA_MIN_BLOCK)
             break; /* the engine's walk reports it */
-        ss_run *r = fa_blk_payload(b);
-        if (fa_blk_used(b) && fa_blk_is_sub(b) && ss_run_plausible(h, r)) {
+        char *pay = fa_blk_payload(b);
+        ss_run *r = ss_run_at(h, ss_first_pg(h, pay));
+        if (fa_blk_used(b) && fa_blk_is_sub(b) && (size_t)(pay - h->region) % FA_PTAB_BYTES == 0 &&
+            ss_run_plausible(h, r)) {
             runs[r->cls]++;
             handed += r->used;
         } else if (fa_blk_used(b)) {
@@ -294,7 +298,7 @@ long fa_ss_check(fa_heap *h, FILE *log, size_t *listed) {
 /* The stretches of one run for fa_heap_walk: its header (used), each
  * carved slot, the uncarved tail (free), the bytes after the last slot. */
 int fa_ss_walk_sub(fa_heap *h, fa_block *rb, fa_block_fn fn, void *ctx) {
-    ss_run *r = fa_blk_payload(rb);
+    ss_run *r = ss_run_at(h, ss_first_pg(h, fa_blk_payload(rb)));
     char *end = (char *)rb + fa_blk_size(rb);
     if (ss_header_bad(h, r))
         return fn(ctx, (size_t)((char *)rb - h->region), fa_blk_size(rb), 1);

@@ -52,7 +52,8 @@ static void slots_have_no_header(void) {
     char *a = fa_malloc(h, 16), *b = fa_malloc(h, 16), *c = fa_malloc(h, 48), *d = fa_malloc(h, 48);
     CHECK(b - a == 16 || a - b == 16, "two 16-byte blocks are %td bytes apart, want 16", b - a);
     CHECK(d - c == 48 || c - d == 48, "two 48-byte blocks are %td bytes apart, want 48", d - c);
-    CHECK((uintptr_t)a % FA_PTAB_BYTES == SS_HDR, "the first slot follows the run header on a page");
+    ss_run *r = ss_run_of(h, a);
+    CHECK(r && (char *)r + SS_HDR == (a < b ? a : b), "the first slot follows the run header");
     fa_stats st;
     CHECK(fa_heap_check(h, stderr, &st) == 0, "check with four small blocks");
     CHECK(st.used_blocks == 4 && st.used_bytes == 16 + 16 + 48 + 48,
