@@ -10,29 +10,29 @@
  * stretch of whole pages (FA_PTAB_BYTES each) carved for one class, a
  * 64-byte header (ss_run, at one of 16 cache lines of the first page, so
  * that the headers of many runs do not share a cache set) and then slots
- * of the class's size with no
- * header at all. A run keeps its free slots on a LIFO list threaded
- * through them, and hands out its never-used slots with a bump pointer, so
- * a new run touches no page before it is used. Small blocks are never
- * split or merged.
+ * of the class's size with no header at all. A run keeps its free slots
+ * on a LIFO list threaded through them, and hands out its never-used
+ * slots with a bump pointer, so a new run touches no page before it is
+ * used. Small blocks are never split or merged.
  *
  * Each class also keeps a LIFO stack of freed slots of its own, the class
- * cache, in the policy state (off the blocks), at most `max` deep (about
- * 32 KiB of slots, 8 to 128 of them), much as tcmalloc's thread caches. malloc: the class from the size (a
- * shift, or a count of leading zeros), then a pop from the cache, else
- * from the class's current run. free: the engine's page table (h->ptab,
- * one entry per page: the class and the distance back to the run's first
- * page) gives the class and the run's start from the pointer alone, a
- * multiply gives the slot, and a push onto the cache puts it back: no run
- * header is read, nor the block or anything next to it. Only when a cache
- * overflows does half of it go back to the slots' runs. When the current
- * run is used up, a partly free run of the class (its partial list) or a
- * new run becomes current. A run whose slots are all back is given back at
- * once, as pages, to the large allocator (which may lower the break); when
- * the heap holds no live block, every cache goes back, and so every run
- * (at most once per trim decay period: fitalloc.h).
- * So the free memory a class keeps is bounded: its cache, and its runs'
- * free slots, in runs that each hold a live or cached slot.
+ * cache, in the policy state (off the blocks), fewer than `max` deep
+ * (SS_CACHE_BYTES of slots, SS_CACHE_MIN to SS_CACHE_MAX of them), much as
+ * tcmalloc's thread caches. malloc: the class from the size (a shift, or a
+ * count of leading zeros), then a pop from the cache, else from the
+ * class's current run. free: the engine's page table (h->ptab, one entry
+ * per page: the class and the distance back to the run's first page)
+ * gives the class and the run's start from the pointer alone, a multiply
+ * gives the slot, and a push onto the cache puts it back: no run header is
+ * read, nor the block or anything next to it. Only when a cache fills does
+ * its older half go back to the slots' runs. When the current run is used
+ * up, a partly free run of the class (its partial list) or a new run
+ * becomes current. A run whose slots are all back is given back at once,
+ * as pages, to the large allocator (which may lower the break); when the
+ * heap holds no live block, every cache goes back, and so every run (at
+ * most once per trim decay period: fitalloc.h). So the free memory a class
+ * keeps is bounded: its cache, and its runs' free slots, in runs that each
+ * hold a live or cached slot.
  *
  * Runs and requests above SS_MAX come from the core's coalescing
  * allocator: tlsf's lists (fit_tlsf.c, its state at the start of this
