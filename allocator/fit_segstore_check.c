@@ -2,9 +2,10 @@
  * fit_segstore_check.c: segstore's heap checker (the policy's check,
  * check_sub and walk_sub; the contract is in heap_impl.h). What it
  * verifies, beyond the engine's walk of the boundary-tag blocks:
- *  - each run: on a page boundary, its header (magic, class, slot size,
- *    limit, bump pointer, state), its block's size, every one of its pages
- *    mapped to it (with its class) in the page table;
+ *  - each run: its block's payload on a page boundary, its header (at its
+ *    colour's line: magic, class, slot size, limit, bump pointer, state),
+ *    its block's size, every one of its pages mapped to it (with its
+ *    class) in the page table;
  *  - its free list: links only to carved slots of its own, without a live
  *    payload, no cycle; one live payload at most in each slot and none in
  *    the header or past the carved slots; slots handed out = live slots +
