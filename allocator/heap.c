@@ -535,7 +535,7 @@ void *fa_memalign(fa_heap *h, size_t align, size_t n) {
     }
     /* Room for the payload at any alignment the block may fall on: the
      * aligned start is at most align - 16 bytes into the payload. */
-    char *p = pol_malloc(h, n + align - FA_ALIGN);
+    char *p = pol_malloc(h, (n ? n : 1) + align - FA_ALIGN); /* a byte at least: past q */
     if (!p) {
         errno = ENOMEM;
         return NULL;
