@@ -296,22 +296,20 @@ long fa_ss_check(fa_heap *h, FILE *log, size_t *listed) {
     return bad;
 }
 
-/* The stretches of one run for fa_heap_walk: its header (used), each
- * carved slot, the uncarved tail (free), the bytes after the last slot. */
+/* The blocks of one run for fa_heap_walk: each carved slot, and the
+ * uncarved tail as one free block (as the checker's statistics count
+ * them). The run header and the bytes after the last slot are no block and
+ * are left out, as the walk leaves out the heap's padding and epilogue. */
 int fa_ss_walk_sub(fa_heap *h, fa_block *rb, fa_block_fn fn, void *ctx) {
     ss_run *r = ss_run_at(h, ss_first_pg(h, fa_blk_payload(rb)));
-    char *end = (char *)rb + fa_blk_size(rb);
     if (ss_header_bad(h, r))
         return fn(ctx, (size_t)((char *)rb - h->region), fa_blk_size(rb), 1);
-    char *base = (char *)r + SS_HDR;
     const char *at;
-    int rc = fn(ctx, (size_t)((char *)rb - h->region), (size_t)(base - (char *)rb), 1);
-    for (char *s = base; !rc && s < r->bump; s += r->size)
+    int rc = 0;
+    for (char *s = (char *)r + SS_HDR; !rc && s < r->bump; s += r->size)
         rc = fn(ctx, (size_t)(s - h->region), r->size, ss_bits(h, s, r->size, &at) != 0);
     if (!rc && r->bump < r->limit)
         rc = fn(ctx, (size_t)(r->bump - h->region), (size_t)(r->limit - r->bump), 0);
-    if (!rc && r->limit < end)
-        rc = fn(ctx, (size_t)(r->limit - h->region), (size_t)(end - r->limit), 1);
     return rc;
 }
 

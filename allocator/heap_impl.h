@@ -163,8 +163,9 @@ static inline void fa_blk_mark_free(fa_block *b, size_t size) {
  *            its blocks to st (blocks, bytes, largest free, payload) and
  *            the live payloads in it to *live; the free blocks it counts
  *            must be among those the policy's check lists. fa_heap_walk
- *            hands it to walk_sub, which calls fn for each stretch of it in
- *            address order.
+ *            hands it to walk_sub, which calls fn for each of the policy's
+ *            blocks in it, in address order (what is no block, such as a
+ *            header, may be left out).
  */
 typedef struct fa_policy {
     const char *name;

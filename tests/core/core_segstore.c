@@ -6,7 +6,7 @@
  * place realloc within a class, aligned payloads inside slots, the
  * checker failing on each kind of corruption it claims to catch, and a
  * seeded random run checked against the heap checker and the heap walk
- * after every op.
+ * (which must agree on used and free bytes) after every op.
  */
 #include "check.h"
 #include "fit_segstore.h"
@@ -112,6 +112,15 @@ static void realloc_and_align(void) {
         CHECK(b && fa_usable_size(h, b) >= 70, "realloc of an aligned payload (%zu)", al);
         CHECK(fa_free(h, b) == 0, "free after realloc of an aligned payload (%zu)", al);
     }
+    /* memalign(32, 0) must not hand out the slot after its own. */
+    char *z[8];
+    for (int i = 0; i < 8; i++) {
+        z[i] = fa_memalign(h, 32, 0);
+        CHECK(z[i] && (uintptr_t)z[i] % 32 == 0, "memalign(32, 0)");
+    }
+    CHECK(fa_heap_check(h, stderr, NULL) == 0, "check after memalign(32, 0)");
+    for (int i = 0; i < 8; i++)
+        CHECK(fa_free(h, z[i]) == 0, "free of memalign(32, 0)");
     CHECK(fa_free(h, grown) == 0, "free of the large block");
     CHECK(fa_heap_check(h, stderr, NULL) == 0, "check after realloc and memalign");
     fa_heap_destroy(h);
@@ -211,8 +220,12 @@ static int intact(const slot *s) {
     return 1;
 }
 
-static void random_against_checker(long ops) {
-    fa_heap *h = fresh();
+static void random_against_checker(long ops, size_t decay) {
+    fa_config cfg = fa_config_default();
+    cfg.trim_threshold = 0;
+    cfg.trim_decay_ops = decay;
+    fa_heap *h = fa_heap_create("segstore", &cfg);
+    CHECK_STOP(h != NULL, "create a segstore heap (decay %zu)", decay);
     size_t empty = fa_heap_footprint(h);
     enum { SLOTS = 400 };
     slot s[SLOTS] = {{0}};
@@ -240,7 +253,7 @@ static void random_against_checker(long ops) {
             x->p = NULL;
         } else {
             size_t n = draw();
-            x->p = what == 1 ? fa_memalign(h, (size_t)16 << (rnd() % 8), n) : fa_malloc(h, n);
+            x->p = what == 1 ? fa_memalign(h, (size_t)16 << (rnd() % 13), n) : fa_malloc(h, n);
             CHECK(x->p != NULL, "op %ld: malloc(%zu)", i, n);
             x->n = n;
             x->tag = (unsigned char)rnd();
@@ -255,9 +268,9 @@ static void random_against_checker(long ops) {
         }
         size_t sums[2] = {0, 0};
         fa_heap_walk(h, sum_walk, sums);
-        if (sums[0] + sums[1] != fa_heap_footprint(h) - FA_PAD - FA_WORD) {
-            CHECK(0, "op %ld: the walk covers %zu bytes of %zu", i, sums[0] + sums[1],
-                  fa_heap_footprint(h) - FA_PAD - FA_WORD);
+        if (sums[1] != st.used_bytes || sums[0] != st.free_bytes) {
+            CHECK(0, "op %ld: the walk finds %zu used and %zu free bytes, the checker %zu and %zu",
+                  i, sums[1], sums[0], st.used_bytes, st.free_bytes);
             bad++;
         }
         if (st.used_bytes + st.free_bytes + st.overhead_bytes != st.footprint) {
@@ -283,6 +296,7 @@ int main(int argc, char **argv) {
     runs_go_back();
     realloc_and_align();
     checker_catches();
-    random_against_checker(ops);
+    random_against_checker(ops, 0);
+    random_against_checker(ops, 64); /* the drain and the trim deferred */
     return check_finish("core_segstore");
 }
