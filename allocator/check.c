@@ -128,6 +128,14 @@ long fa_heap_check(fa_heap *h, FILE *log, fa_stats *st) {
         if (fa_blk_prev_used(b) != prev_used)
             fa_report(log, &bad, "block at offset %zu: PREV_ALLOC bit says %d, previous block is %s",
                       off, fa_blk_prev_used(b), prev_used ? "used" : "free");
+        if (fa_blk_is_sub(b) && fa_blk_used(b) && h->pol->check_sub) {
+            /* The policy's own blocks inside: it checks and counts them. */
+            bad += h->pol->check_sub(h, b, log, &s, &used_bits);
+            prev_free_seen = 0;
+            prev_used = 1;
+            b = fa_blk_next(b);
+            continue;
+        }
         void *pay = fa_blk_payload(b);
         int used = fa_blk_used(b);
         if (used && !fa_bit_is_set(h, pay))
@@ -196,7 +204,9 @@ int fa_heap_walk(fa_heap *h, fa_block_fn fn, void *ctx) {
         size_t sz = fa_blk_size(b);
         if (sz == 0)
             return -1; /* corrupt; fa_heap_check says more */
-        int r = fn(ctx, (size_t)((char *)b - h->region), sz, fa_blk_used(b));
+        int r = fa_blk_is_sub(b) && fa_blk_used(b) && h->pol->walk_sub
+                    ? h->pol->walk_sub(h, b, fn, ctx)
+                    : fn(ctx, (size_t)((char *)b - h->region), sz, fa_blk_used(b));
         if (r)
             return r;
     }

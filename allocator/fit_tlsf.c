@@ -32,6 +32,7 @@ typedef struct {
     uint32_t sl_map[TL_FL];
     fa_block *head[TL_FL][TL_SL];
 } tlsf_state;
+_Static_assert(sizeof(tlsf_state) <= FA_TLSF_STATE_BYTES, "segstore keeps tlsf's state in this room");
 
 /* The list a block of this size belongs on. */
 static void tl_mapping(size_t size, unsigned *fl, unsigned *sl) {

@@ -85,6 +85,9 @@ static enum fa_error classify(const fa_heap *h, const void *p) {
         return FA_EALIGN;
     if (bit_get(h, granule(h, p)))
         return FA_OK;
+    enum fa_error e;
+    if (h->pol->p_classify && (e = h->pol->p_classify(h, p)) != FA_OK)
+        return e;
     /* Not a live payload start: a freed block, or the inside of one. A
      * header word at p-8 with the ALLOC bit clear and a footer that matches
      * marks a free block start; even so we read only inside the heap. */
@@ -213,9 +216,12 @@ static void unmap_region(fa_heap *h) {
         munmap(h->bitmap, h->bitmap_bytes);
     if (h->reqs)
         munmap(h->reqs, h->reqs_bytes);
+    if (h->ptab)
+        munmap(h->ptab, h->ptab_bytes);
     h->region = NULL;
     h->bitmap = NULL;
     h->reqs = NULL;
+    h->ptab = NULL;
 }
 
 /* The region and its side tables for `bytes` of heap; 0, or -1 with
@@ -229,7 +235,10 @@ static int map_region(fa_heap *h, size_t bytes, int track) {
         h->reqs_bytes = bytes / FA_ALIGN * sizeof(size_t);
         h->reqs = map_bytes(h->reqs_bytes, PROT_READ | PROT_WRITE);
     }
-    if (!h->region || !h->bitmap || (track && !h->reqs) ||
+    int ptab = (h->pol->flags & FA_POL_PAGETAB) != 0;
+    if (ptab && h->bitmap) /* the policy's page table (heap_impl.h) */
+        h->ptab = map_bytes(h->ptab_bytes = bytes / FA_PTAB_BYTES * 4, PROT_READ | PROT_WRITE);
+    if (!h->region || !h->bitmap || (track && !h->reqs) || (ptab && !h->ptab) ||
         mprotect(h->region, h->page, PROT_READ | PROT_WRITE) != 0) {
         unmap_region(h);
         return -1;
@@ -324,6 +333,8 @@ void fa_heap_reset(fa_heap *h) {
     memset(h->bitmap, 0, (g + 7) / 8);
     if (h->reqs)
         memset(h->reqs, 0, g * sizeof(size_t));
+    if (h->ptab)
+        memset(h->ptab, 0, (h->peak / FA_PTAB_BYTES + 1) * sizeof(uint32_t));
     heap_init_empty(h);
 }
 
@@ -334,7 +345,8 @@ size_t fa_heap_committed(const fa_heap *h) { return (size_t)(h->committed - h->r
 
 size_t fa_heap_meta_bytes(const fa_heap *h) {
     size_t g = (fa_heap_footprint(h) + FA_ALIGN - 1) / FA_ALIGN;
-    return (g + 7) / 8 + (h->reqs ? g * sizeof(size_t) : 0);
+    return (g + 7) / 8 + (h->reqs ? g * sizeof(size_t) : 0) +
+           (h->ptab ? (fa_heap_footprint(h) / FA_PTAB_BYTES + 1) * sizeof(uint32_t) : 0);
 }
 
 void fa_heap_range(const fa_heap *h, const void **lo, const void **hi) {
@@ -462,6 +474,10 @@ static void *bt_realloc(fa_heap *h, fa_block *b, size_t n) {
     return np;
 }
 
+void *fa_bt_alloc(fa_heap *h, size_t asize) { return bt_malloc(h, asize); } /* heap_impl.h */
+void fa_bt_release(fa_heap *h, fa_block *b) { release(h, b); }
+void *fa_bt_realloc(fa_heap *h, fa_block *b, size_t n) { return bt_realloc(h, b, n); }
+
 /* ----------------------------------------------------- the public calls */
 
 /* The block holding live payload p: p's own, or the one an aligned
@@ -473,14 +489,18 @@ static fa_block *block_of_live(const void *p) {
     return b;
 }
 
+static inline void *pol_malloc(fa_heap *h, size_t n) {
+    return h->pol->p_malloc ? h->pol->p_malloc(h, n)
+           : h->pol->malloc ? h->pol->malloc(h, fa_adjust(n)) : bt_malloc(h, fa_adjust(n));
+}
+
 void *fa_malloc(fa_heap *h, size_t n) {
     tick(h);
     if (n > FA_MAX_REQUEST) {
         errno = ENOMEM;
         return NULL;
     }
-    size_t asize = fa_adjust(n);
-    void *p = h->pol->malloc ? h->pol->malloc(h, asize) : bt_malloc(h, asize);
+    void *p = pol_malloc(h, n);
     if (!p) {
         errno = ENOMEM;
         return NULL;
@@ -515,8 +535,7 @@ void *fa_memalign(fa_heap *h, size_t align, size_t n) {
     }
     /* Room for the payload at any alignment the block may fall on: the
      * aligned start is at most align - 16 bytes into the payload. */
-    size_t asize = fa_adjust(n + align - FA_ALIGN);
-    char *p = h->pol->malloc ? h->pol->malloc(h, asize) : bt_malloc(h, asize);
+    char *p = pol_malloc(h, (n ? n : 1) + align - FA_ALIGN); /* a byte at least: past q */
     if (!p) {
         errno = ENOMEM;
         return NULL;
@@ -551,11 +570,12 @@ int fa_free(fa_heap *h, void *p) {
     }
     bit_clear(h, granule(h, p));
     h->live--;
-    fa_block *b = block_of_live(p);
-    if (h->pol->free)
-        h->pol->free(h, b);
+    if (h->pol->p_free)
+        h->pol->p_free(h, p);
+    else if (h->pol->free)
+        h->pol->free(h, block_of_live(p));
     else
-        bt_free(h, b);
+        bt_free(h, block_of_live(p));
     return 0;
 }
 
@@ -578,10 +598,11 @@ void *fa_realloc(fa_heap *h, void *p, size_t n) {
         return NULL;
     }
     tick(h);
-    fa_block *b = fa_blk_of(p);
-    if (fa_blk_is_stub(b))
+    fa_block *b = fa_blk_of(p); /* read only without p_realloc: p may have no header */
+    if (!h->pol->p_realloc && fa_blk_is_stub(b))
         return realloc_aligned(h, p, n);
-    void *np = h->pol->realloc ? h->pol->realloc(h, b, n) : bt_realloc(h, b, n);
+    void *np = h->pol->p_realloc ? h->pol->p_realloc(h, p, n)
+               : h->pol->realloc ? h->pol->realloc(h, b, n) : bt_realloc(h, b, n);
     if (!np) {
         errno = ENOMEM;
         return NULL;
@@ -599,6 +620,8 @@ void *fa_realloc(fa_heap *h, void *p, size_t n) {
 size_t fa_usable_size(fa_heap *h, const void *p) {
     if (!p || classify(h, p) != FA_OK)
         return 0;
+    if (h->pol->p_usable)
+        return h->pol->p_usable(h, p);
     fa_block *b = block_of_live(p);
     return (size_t)((char *)b + fa_blk_size(b) - (const char *)p);
 }

@@ -59,6 +59,10 @@
  * before a payload handed out at an alignment above 16, inside a used
  * block. Its size field is the distance back to the block's payload. */
 #define FA_B_STUB ((size_t)4)
+/* A used block its policy subdivides into blocks of its own that have no
+ * headers (segstore's runs): the checker and the walk hand its inside to
+ * the policy's check_sub and walk_sub. */
+#define FA_B_SUB ((size_t)8)
 #define FA_B_FLAGS ((size_t)15)
 
 /*
@@ -83,6 +87,7 @@ static inline size_t fa_blk_size(const fa_block *b) { return b->head & ~FA_B_FLA
 static inline int fa_blk_used(const fa_block *b) { return (b->head & FA_B_ALLOC) != 0; }
 static inline int fa_blk_prev_used(const fa_block *b) { return (b->head & FA_B_PREV_ALLOC) != 0; }
 static inline int fa_blk_is_stub(const fa_block *b) { return (b->head & FA_B_STUB) != 0; }
+static inline int fa_blk_is_sub(const fa_block *b) { return (b->head & FA_B_SUB) != 0; }
 static inline void *fa_blk_payload(fa_block *b) { return (char *)b + FA_WORD; }
 static inline fa_block *fa_blk_of(const void *payload) { return (fa_block *)((char *)payload - FA_WORD); }
 static inline fa_block *fa_blk_next(fa_block *b) { return (fa_block *)((char *)b + fa_blk_size(b)); }
@@ -113,6 +118,15 @@ static inline void fa_blk_mark_free(fa_block *b, size_t size) {
 /* Policy flags. */
 #define FA_POL_COALESCE 1u /* neighbours are merged on free: the checker
                               then flags two adjacent free blocks */
+#define FA_POL_PAGETAB 2u  /* the engine keeps h->ptab for the policy */
+
+/* The granule of h->ptab: one entry per FA_PTAB_BYTES of the region. */
+#define FA_PTAB_SHIFT 12
+#define FA_PTAB_BYTES ((size_t)1 << FA_PTAB_SHIFT)
+
+/* Room for tlsf's state at the start of a policy state that layers its
+ * own blocks over tlsf's (segstore); fit_tlsf.c checks that it is enough. */
+#define FA_TLSF_STATE_BYTES ((size_t)8192)
 
 /*
  * The table every fit policy exports. Contract:
@@ -132,6 +146,26 @@ static inline void fa_blk_mark_free(fa_block *b, size_t size) {
  *            engine drives with find/insert/remove. A policy with its own
  *            block discipline (buddy) supplies all three; they receive
  *            already-validated blocks and never touch the pointer bitmap.
+ *  - p_malloc/p_free/p_realloc/p_usable/p_classify: for a policy whose
+ *            small blocks have no header (segstore), the engine never
+ *            reads the word before a payload: it validates pointers with
+ *            its bitmap as always, then hands these the payload itself and
+ *            the request (p_malloc gets n, not the adjusted size, so that
+ *            a headerless block need not hold a header's 8 bytes).
+ *            p_classify is asked about a pointer that passed the bounds and
+ *            alignment tests but is not live: FA_EDOUBLE or FA_EINTERIOR
+ *            for the policy's own blocks, FA_OK for one in boundary-tag
+ *            blocks, which the engine then classifies by their headers.
+ *            The bitmap, the live count and the request table stay the
+ *            engine's. NULL for every other policy.
+ *  - check_sub/walk_sub: the inside of a used block marked FA_B_SUB. The
+ *            checker's walk hands it to check_sub, which verifies it, adds
+ *            its blocks to st (blocks, bytes, largest free, payload) and
+ *            the live payloads in it to *live; the free blocks it counts
+ *            must be among those the policy's check lists. fa_heap_walk
+ *            hands it to walk_sub, which calls fn for each of the policy's
+ *            blocks in it, in address order (what is no block, such as a
+ *            header, may be left out).
  */
 typedef struct fa_policy {
     const char *name;
@@ -146,6 +180,13 @@ typedef struct fa_policy {
     void *(*malloc)(fa_heap *h, size_t asize);
     void (*free)(fa_heap *h, fa_block *b);
     void *(*realloc)(fa_heap *h, fa_block *b, size_t n);
+    void *(*p_malloc)(fa_heap *h, size_t n);
+    void (*p_free)(fa_heap *h, void *p);
+    void *(*p_realloc)(fa_heap *h, void *p, size_t n);
+    size_t (*p_usable)(fa_heap *h, const void *p);
+    enum fa_error (*p_classify)(const fa_heap *h, const void *p);
+    long (*check_sub)(fa_heap *h, fa_block *b, FILE *log, fa_stats *st, size_t *live);
+    int (*walk_sub)(fa_heap *h, fa_block *b, fa_block_fn fn, void *ctx);
 } fa_policy;
 
 struct fa_heap {
@@ -169,6 +210,10 @@ struct fa_heap {
     size_t bitmap_bytes;
     size_t *reqs;          /* requested sizes (track_requests) */
     size_t reqs_bytes;
+    uint32_t *ptab;        /* FA_POL_PAGETAB: one entry per FA_PTAB_BYTES of
+                              the region, the policy's; zero on create and
+                              after reset */
+    size_t ptab_bytes;
     size_t ctl_bytes;      /* size of the mapping holding this struct */
 };
 
@@ -204,6 +249,17 @@ fa_block *fa_brk_grow(fa_heap *h, size_t incr);
  * bit. The pages above stay committed until the trim hysteresis
  * (fitalloc.h) gives them back; with no decay, at once. */
 void fa_brk_shrink(fa_heap *h, char *new_end);
+
+/* The boundary-tag operations, for a policy that layers its own blocks
+ * over them (segstore's runs and large blocks): the payload of a used
+ * block of at least asize, from the policy's find or the break (NULL when
+ * the region is exhausted); block b (used, or just
+ * stopped being used) merged with free neighbours and listed or given back
+ * at the break; a used block's payload resized to n bytes, in place or
+ * moved. */
+void *fa_bt_alloc(fa_heap *h, size_t asize);
+void fa_bt_release(fa_heap *h, fa_block *b);
+void *fa_bt_realloc(fa_heap *h, fa_block *b, size_t n);
 
 /* Checker helper: counts and logs one violation. */
 void fa_report(FILE *log, long *count, const char *fmt, ...)

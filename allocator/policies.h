@@ -19,6 +19,7 @@
     X(worst, "worst")        \
     X(segfit, "segfit")      \
     X(tlsf, "tlsf")          \
+    X(segstore, "segstore")  \
     X(buddy, "buddy")
 
 #endif

@@ -218,8 +218,11 @@ static void known_answers(void) {
         rc = fb_replay_cell(&t, fb_allocator_find(pol), &o, &row);
         CHECK(rc == 0 && !strcmp(row.status, "ok"), "%s: %s %s", pol, row.status, row.detail);
         CHECK(row.peak_payload == 500, "%s: peak payload", pol);
-        CHECK(row.heap_peak >= 500 && row.util <= 1.0 && row.util > 0.2, "%s: heap peak %llu util %.3f",
-              pol, (unsigned long long)row.heap_peak, row.util);
+        /* segstore carves whole pages for each size class it serves: on a
+         * trace this small its heap is a few runs. */
+        double floor = strcmp(pol, "segstore") ? 0.2 : 0.005;
+        CHECK(row.heap_peak >= 500 && row.util <= 1.0 && row.util > floor,
+              "%s: heap peak %llu util %.3f", pol, (unsigned long long)row.heap_peak, row.util);
         CHECK(row.lat_a_p50 <= row.lat_a_p99 && row.lat_a_p99 <= row.lat_a_p999 &&
                   row.lat_a_p999 <= row.lat_a_max,
               "%s: malloc latency percentiles out of order", pol);

@@ -28,6 +28,9 @@ static const tk_profile tk_profiles[] = {
     /* alloc_pagefamily.c: pages per size class plus a mapping per large
      * request; walk skips page headers and the gaps between pages. */
     {"pagefamily", TK_ONE_HEAP | TK_FOOTPRINT_PAGES | TK_WALK_GAPS, 0},
+    /* fit_segstore.c (through alloc_fit.c): the core's default, but the
+     * walk leaves out each run's header and the bytes after its last slot. */
+    {"segstore", TK_RANGE_IS_FOOTPRINT | TK_WALK_GAPS, 0},
 };
 
 const tk_profile *tk_profile_find(const fb_allocator *a) {
