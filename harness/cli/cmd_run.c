@@ -239,6 +239,7 @@ int cmd_run(int argc, char **argv) {
     }
     if (any_mm && !have_ref && fb_allocator_find(FB_SUMMARY_REFERENCE))
         sel[nsel++] = fb_allocator_find(FB_SUMMARY_REFERENCE);
+    o.user.verbose = !o.quiet;
     if (fb_user_prepare(&o.user) != 0)
         return 2;
     size_t ntraces = 0;

@@ -43,6 +43,7 @@ typedef struct fb_user_opts {
     int iface;          /* --mm-interface */
     size_t align;       /* --mm-align */
     size_t max_heap;    /* --mm-max-heap, bytes */
+    int verbose;        /* say on stdout how each mm: was built */
 } fb_user_opts;
 
 /* Nonzero when word is a user allocator's spec (has "mm:" or "so:"). */
@@ -85,6 +86,9 @@ int fb_user_option(int c, const char *arg, fb_user_opts *o);
  * every so: entry, then exports them. 0, or -1 with every message given
  * (the compiler's own output first), for exit 2. */
 int fb_user_prepare(const fb_user_opts *o);
+/* `fitbench __probe LIB` (internal): run with LIB preloaded, tells
+ * whether LIB serves malloc, free, realloc and calloc. */
+int fb_user_probe_main(int argc, char **argv);
 /* Removes what fb_user_prepare built (the run's end). */
 void fb_user_cleanup(void);
 

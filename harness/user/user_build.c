@@ -402,7 +402,7 @@ static int build_mm(fb_user *u, const fb_user_opts *o, size_t idx) {
             if (log_errors(dir, order[i]) < log_errors(dir, best))
                 best = order[i];
         show_log(dir, best, "cc.log");
-        fb_error("%s: does not compile (as the %s interface; the compiler's messages are above)",
+        fb_error("%s: does not compile (as the %s; the compiler's messages are above)",
                  u->path, fb_mm_ifaces[best].summary);
         goto out;
     }
@@ -418,7 +418,7 @@ static int build_mm(fb_user *u, const fb_user_opts *o, size_t idx) {
         if (want != k) {
             if (compile_as(s, want, dir, o->cflags) != 0) {
                 show_log(dir, want, "cc.log");
-                fb_error("%s: does not compile as the %s interface its symbols name", u->path,
+                fb_error("%s: does not compile as the %s, which its symbols name", u->path,
                          fb_mm_ifaces[want].summary);
                 goto out;
             }
@@ -430,7 +430,7 @@ static int build_mm(fb_user *u, const fb_user_opts *o, size_t idx) {
     const char *need[] = {"mm_init", f->def_malloc, f->def_free, f->def_realloc};
     for (size_t i = 0; i < 4; i++)
         if (!has_symbol(syms, need[i])) {
-            fb_error("%s: no %s defined: the %s interface needs mm_init, %s, %s and %s", u->path,
+            fb_error("%s: no %s defined: the %s needs mm_init, %s, %s and %s", u->path,
                      need[i], f->summary, f->def_malloc, f->def_free, f->def_realloc);
             goto out;
         }
@@ -472,34 +472,89 @@ static int build_mm(fb_user *u, const fb_user_opts *o, size_t idx) {
     }
     u->align = o->align ? o->align : f->align;
     u->max_heap = o->max_heap ? o->max_heap : f->max_heap_mib << 20;
+    if (o->verbose)
+        printf("%s: %s built as the %s; alignment %zu, maximum heap %zu MiB\n",
+               u->name, u->path, f->summary, u->align, u->max_heap >> 20);
     rc = 0;
 out:
     free(s);
     return rc;
 }
 
+/* The defining object of sym, by the loader's lookup, compared with lib. */
+static int serves(const char *lib, const char *sym) {
+    void *p = dlsym(RTLD_DEFAULT, sym);
+    Dl_info di;
+    char a[4096], b[4096];
+    return p && dladdr(p, &di) && di.dli_fname && realpath(di.dli_fname, a) && realpath(lib, b) &&
+           !strcmp(a, b);
+}
+
+/* `fitbench __probe LIB`, run with LIB preloaded: 0 when LIB serves
+ * malloc, free, realloc and calloc; else 1 and the first it lacks. */
+int fb_user_probe_main(int argc, char **argv) {
+    if (argc != 2)
+        return 2;
+    static const char *const need[] = {"malloc", "free", "realloc", "calloc"};
+    for (size_t i = 0; i < 4; i++)
+        if (!serves(argv[1], need[i])) {
+            printf("does not define %s\n", need[i]);
+            return 1;
+        }
+    return 0;
+}
+
+/* A library can be preloaded where dlopen would refuse it (static TLS),
+ * so it is tried the way the cells will run it: this binary started again
+ * with it in LD_PRELOAD. */
 static int check_so(fb_user *u) {
     if (access(u->path, R_OK) != 0) {
         fb_error("%s: %s", u->path, strerror(errno));
         return -1;
     }
     char abs[4096];
-    if (!strchr(u->path, '/') || !realpath(u->path, abs))
-        snprintf(abs, sizeof abs, "./%s", u->path);
-    /* A path, never a bare library name (which the loader would look up). */
-    if (snprintf(u->file, sizeof u->file, "%s", abs) >= (int)sizeof u->file) {
-        fb_error("%s: path too long", u->path);
+    if (!realpath(u->path, abs) ||
+        snprintf(u->file, sizeof u->file, "%s", abs) >= (int)sizeof u->file) {
+        fb_error("%s: %s", u->path, errno ? strerror(errno) : "path too long");
         return -1;
     }
-    const char *need[] = {"malloc", "free", "realloc", "calloc", NULL};
-    char why[1024];
-    if (probe_load(u->file, need, why, sizeof why) != 0) {
-        fb_error("%s: %s (so:PATH wants a shared library that defines malloc, free, realloc "
-                 "and calloc)",
-                 u->path, why);
+    int fds[2];
+    if (pipe(fds) != 0)
         return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        setenv("LD_PRELOAD", u->file, 1);
+        execl("/proc/self/exe", "fitbench", "__probe", u->file, (char *)NULL);
+        _exit(127);
     }
-    return 0;
+    close(fds[1]);
+    char why[2048];
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof why - 1 && (n = read(fds[0], why + got, sizeof why - 1 - got)) > 0)
+        got += (size_t)n;
+    close(fds[0]);
+    why[got] = 0;
+    int st = 0;
+    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return 0;
+    /* The loader says why it could not preload the library. */
+    char *ld = strstr(why, "cannot be preloaded");
+    char *nl = strchr(ld ? ld : why, '\n');
+    if (nl)
+        *nl = 0;
+    char *ign = ld ? strstr(ld, ": ignored") : NULL;
+    if (ign)
+        *ign = 0;
+    fb_error("%s: %s%s (so:PATH wants a shared library that defines malloc, free, realloc and "
+             "calloc)",
+             u->path, ld ? "does not load: " : "", ld ? ld : why[0] ? why : "cannot be tried");
+    return -1;
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
