@@ -5,7 +5,9 @@
 # (plain_driver.c, built here with the system's compiler) gives them, to
 # 0.001; a small malloc library runs as so:; every user error exits 2 before
 # any cell, with its message; every broken allocator gets its status and op.
-# usage: user.sh FITBENCH SRCDIR [MORE_TRACES_DIR]
+# usage: user.sh FITBENCH SRCDIR [CLASSIC_DIR]
+# (CLASSIC_DIR: a folder of the classic traces, whose eleven -bal ones are
+# added to the copies here; ctest runs it without.)
 set -u
 fb=$1
 src=$2
@@ -29,7 +31,7 @@ inc=$src/../../harness/user/include
 traces=("$src"/traces/*.rep)
 if [ -n "$extra" ] && [ -d "$extra" ]; then
     for t in amptjp cccp cp-decl expr coalescing random random2 binary binary2 realloc realloc2; do
-        [ -f "$extra/$t-bal.rep" ] && traces+=("$extra/$t-bal.rep")
+        [ -f "$extra/$t-bal.rep" ] && [ ! -f "$src/traces/$t-bal.rep" ] && traces+=("$extra/$t-bal.rep")
     done
 fi
 
