@@ -140,6 +140,8 @@ void plots_html_swatch(FILE *f, const plots_alloc *a)
 {
     fprintf(f, "<span class=\"sw\" style=\"background:%s\"></span>", plots_color(a->color));
     plots_html_esc(f, a->allocator);
+    if (a->group && !strcmp(a->group, "user")) /* -a mm:PATH, so:PATH */
+        fputs(" <strong>(yours)</strong>", f);
 }
 
 /* --- sections ------------------------------------------------------------ */

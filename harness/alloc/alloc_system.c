@@ -44,6 +44,10 @@ static const char *const sys_lib_dirs[] = {
 const char *fb_system_library_path(const char *file, char *buf, size_t len) {
     if (!file)
         return NULL;
+    if (strchr(file, '/')) {
+        int n = snprintf(buf, len, "%s", file);
+        return n > 0 && (size_t)n < len && access(buf, R_OK) == 0 ? buf : NULL;
+    }
     for (size_t i = 0; i < sizeof sys_lib_dirs / sizeof sys_lib_dirs[0]; i++) {
         int n = snprintf(buf, len, "%s/%s", sys_lib_dirs[i], file);
         if (n > 0 && (size_t)n < len && access(buf, R_OK) == 0)
@@ -105,6 +109,28 @@ static size_t stat_mimalloc(void) {
     return commit;
 }
 
+/* Each statistic by the symbol that a library exports for it, for the
+ * user's so: libraries (alloc_user.c); glibc's last, since any library
+ * may define mallinfo2 beside its own. */
+static const fb_footprint_stat sys_stats[] = {
+    {"mallctl", "jemalloc stats.mapped", stat_jemalloc},
+    {"MallocExtension_GetNumericProperty", "tcmalloc heap_size-unmapped", stat_tcmalloc},
+    {"mi_process_info", "mimalloc current_commit", stat_mimalloc},
+    {"mallinfo2", "mallinfo2 arena+hblkhd", stat_libc},
+};
+
+const fb_footprint_stat *fb_footprint_stat_at(size_t i) {
+    return i < sizeof sys_stats / sizeof sys_stats[0] ? &sys_stats[i] : NULL;
+}
+
+static const char *sys_method(void *heap) {
+    size_t (*stat)(void) = ((sys_heap *)heap)->stat;
+    for (size_t i = 0; i < sizeof sys_stats / sizeof sys_stats[0]; i++)
+        if (sys_stats[i].stat == stat)
+            return sys_stats[i].method;
+    return "statistic";
+}
+
 /* The symbol that proves the library is really the one serving malloc. */
 static int sys_loaded(const char *name) {
     const char *sym = !strcmp(name, "jemalloc")   ? "mallctl"
@@ -145,6 +171,7 @@ static size_t sys_footprint(void *heap) { return ((sys_heap *)heap)->stat(); }
         .available = sys_available_##id, .create = sys_create_##id,                   \
         .destroy = sys_destroy, .malloc = sys_malloc, .free = sys_free,               \
         .realloc = sys_realloc, .footprint = sys_footprint,                           \
+        .footprint_method = sys_method,                                               \
     };
 
 SYS_ALLOCATOR(libc, NULL, "libc6", "glibc malloc (ptmalloc2), the system default")

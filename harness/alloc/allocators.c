@@ -7,6 +7,7 @@
  */
 #include "allocators.h"
 #include "policies.h"
+#include "user.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,7 @@ const fb_allocator *fb_allocator_find(const char *name) {
     for (size_t i = 0; i < fb_allocator_count(); i++)
         if (strcmp(fb_table[i]->name, name) == 0)
             return fb_table[i];
-    return NULL;
+    return fb_user_find(name);
 }
 
 static const struct {
@@ -81,7 +82,7 @@ int fb_select(const char *list, const fb_allocator **sel, size_t cap, size_t *ns
     const char *w = list;
     for (;;) {
         size_t len = strcspn(w, ",");
-        char word[128];
+        char word[4200];
         if (len == 0 || len >= sizeof word) {
             snprintf(err, errlen, len ? "allocator name too long: '%.40s...'"
                                       : "empty allocator name in '%s' (see `fitbench list`)",
@@ -90,6 +91,20 @@ int fb_select(const char *list, const fb_allocator **sel, size_t cap, size_t *ns
         }
         memcpy(word, w, len);
         word[len] = 0;
+        if (fb_user_is_spec(word)) {
+            const fb_allocator *u = fb_user_add(word, err, errlen);
+            if (!u)
+                return -1;
+            if (*nsel == cap) {
+                snprintf(err, errlen, "more than %zu allocators selected", cap);
+                return -1;
+            }
+            sel[(*nsel)++] = u;
+            if (!w[len])
+                break;
+            w += len + 1;
+            continue;
+        }
         int any = 0;
         for (size_t i = 0; i < n; i++)
             if (fb_in_selection(word, fb_table[i]))

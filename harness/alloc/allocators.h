@@ -12,6 +12,7 @@
 #define FB_ALLOCATORS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* What the harness tells an allocator about the trace before creating a
@@ -40,7 +41,8 @@ typedef int (*fb_block_fn)(void *ctx, size_t offset, size_t size, int used);
 
 typedef struct fb_allocator {
     const char *name;    /* command-line name */
-    const char *group;   /* "fit", "seed", "system" or "baseline" */
+    const char *group;   /* "fit", "seed", "system", "baseline", or "user"
+                            (named on the command line, user.h) */
     const char *summary; /* one line for `fitbench list` */
     size_t align;        /* alignment promised for every payload */
     /* Shared library the cell's process runs with preloaded (system
@@ -89,10 +91,28 @@ typedef struct fb_allocator {
     int (*walk)(void *heap, fb_block_fn fn, void *ctx);
     /* Address range of the heap, for the payload-inside check. */
     void (*range)(void *heap, const void **lo, const void **hi);
+    /* How footprint() knows (results.csv's footprint_method): NULL,
+     * "exact", the bytes the heap holds from the OS. */
+    const char *(*footprint_method)(void *heap);
 } fb_allocator;
 
+/* The footprint statistics fitbench knows in malloc libraries
+ * (alloc_system.c): the symbol a library exports for it, the method's
+ * name in results.csv, and the figure. NULL past the last. */
+typedef struct fb_footprint_stat {
+    const char *symbol, *method;
+    size_t (*stat)(void);
+} fb_footprint_stat;
+const fb_footprint_stat *fb_footprint_stat_at(size_t i);
+
+/* Where allocators that count their calls (the user's, alloc_user.c)
+ * count them; the cell points it at memory its parent reads, so that a
+ * crash or a hang can be placed at its op. Zeroed at every fresh heap. */
+extern volatile uint64_t *fb_alloc_calls;
+
 /* Full path of a system library file (e.g. "libjemalloc.so.2") in the
- * multiarch library folders, written to buf; NULL when it is not there. */
+ * multiarch library folders, written to buf; NULL when it is not there.
+ * A file named with a slash (a so: library) is taken as it is. */
 const char *fb_system_library_path(const char *file, char *buf, size_t len);
 
 /* The groups an allocator's `group` names, X(name, what), in list order;
@@ -112,7 +132,9 @@ const char *fb_group_names(void);
 /* Nonzero when word (an allocator's name, a group or "all") selects a. */
 int fb_in_selection(const char *word, const fb_allocator *a);
 /* Parses a comma-separated list of names and groups ("first,system")
- * into sel: each allocator once, in list order, at most cap. 0, or -1
+ * into sel: each allocator once, the user's own first in the order given
+ * ([NAME=]mm:PATH, [NAME=]so:PATH, registered by alloc_user.c), then the
+ * others in list order, at most cap. 0, or -1
  * with a message in err (an unknown word; an empty list or an empty word
  * between commas: a run over no allocator is a mistake). */
 int fb_select(const char *list, const fb_allocator **sel, size_t cap, size_t *nsel, char *err,

@@ -33,6 +33,28 @@ typedef struct {
 
 #define BLOB_MAGIC "fbtrace1"
 #define CELL_TRACE_FD 4
+/* A page the parent and the child share: the child's allocator counts its
+ * calls there (fb_alloc_calls), so that the parent can say at which op a
+ * crash or a hang happened. */
+#define CELL_CALLS_FD 5
+
+/* A shared counter for one cell: its fd (-1 when none could be made) and
+ * the parent's mapping of it. */
+static int calls_open(volatile uint64_t **calls) {
+    *calls = NULL;
+    int fd = memfd_create("fitbench-calls", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    void *m = ftruncate(fd, 4096) == 0
+                  ? mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+                  : MAP_FAILED;
+    if (m == MAP_FAILED) {
+        close(fd);
+        return -1;
+    }
+    *calls = m;
+    return fd;
+}
 
 static int write_all(int fd, const void *buf, size_t n) {
     const char *p = buf;
@@ -184,6 +206,8 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
         row_status(row, "error", "pipe: %s", strerror(errno));
         return 1;
     }
+    volatile uint64_t *calls;
+    int calls_fd = calls_open(&calls);
     const fb_replay_opts *o = s->opts;
     char fdarg[16], mt[32], xt[32], reps[16], every[32], passes[16];
     snprintf(fdarg, sizeof fdarg, "%d", 3);
@@ -199,6 +223,10 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
         row_status(row, "error", "fork: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
+        if (calls_fd >= 0) {
+            munmap((void *)calls, 4096);
+            close(calls_fd);
+        }
         return 1;
     }
     if (pid == 0) {
@@ -208,7 +236,10 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
          * gives copies without close-on-exec. */
         int row_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
         int trace_fd = fcntl(s->trace_fd, F_DUPFD_CLOEXEC, 10);
+        int cnt_fd = calls_fd >= 0 ? fcntl(calls_fd, F_DUPFD_CLOEXEC, 10) : -1;
         if (row_fd < 0 || trace_fd < 0 || dup2(row_fd, 3) < 0 || dup2(trace_fd, CELL_TRACE_FD) < 0)
+            _exit(126);
+        if (cnt_fd >= 0 && dup2(cnt_fd, CELL_CALLS_FD) < 0)
             _exit(126);
         if (lib[0])
             setenv("LD_PRELOAD", lib, 1);
@@ -271,6 +302,16 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
         last = got;
         have_last = 1;
     }
+    /* The op the allocator was at, for a crash or a hang: calls it had
+     * begun in the replay it was running (0: none, or it does not count). */
+    uint64_t at_call = calls ? *calls : 0;
+    if (calls_fd >= 0) {
+        munmap((void *)calls, 4096);
+        close(calls_fd);
+    }
+    char at_op[48] = "";
+    if (at_call)
+        snprintf(at_op, sizeof at_op, " at op %llu", (unsigned long long)(at_call - 1));
     if (have_last && strcmp(last.status, "running") != 0) {
         *row = last;
         if (!row->trace[0])
@@ -296,17 +337,17 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
                    (unsigned long long)(s->max_rss_kb / 1024), done[0] ? ", after the " : "",
                    after, done[0] ? " pass" : "");
     else if (timed_out)
-        row_status(row, "timeout", "no result within %.0f s%s%s%s", s->timeout_s,
+        row_status(row, "timeout", "no result within %.0f s%s%s%s%s", s->timeout_s, at_op,
                    done[0] ? ", after the " : "", after, done[0] ? " pass" : "");
     else if (WIFSIGNALED(st))
-        row_status(row, "crash", "killed by signal %d (%s)%s%s%s", WTERMSIG(st),
-                   strsignal(WTERMSIG(st)), done[0] ? " after the " : "", after,
+        row_status(row, "crash", "killed by signal %d (%s)%s%s%s%s", WTERMSIG(st),
+                   strsignal(WTERMSIG(st)), at_op, done[0] ? " after the " : "", after,
                    done[0] ? " pass" : "");
     else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
         row_status(row, "error", "cannot run %s", self);
     else
-        row_status(row, "crash", "exited with status %d before reporting%s",
-                   WIFEXITED(st) ? WEXITSTATUS(st) : -1, kept);
+        row_status(row, "crash", "exited with status %d%s before reporting%s",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : -1, at_op, kept);
     return 1;
 }
 
@@ -360,6 +401,12 @@ int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const c
     if (trace_attach(&t, &row) != 0) {
         snprintf(row.status, sizeof row.status, "error");
         return send_row(&row);
+    }
+    struct stat cst;
+    if (fstat(CELL_CALLS_FD, &cst) == 0 && cst.st_size >= (off_t)sizeof(uint64_t)) {
+        void *m = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, CELL_CALLS_FD, 0);
+        if (m != MAP_FAILED)
+            fb_alloc_calls = m;
     }
     o.progress = send_progress;
     fb_replay_cell(&t, a, &o, &row);

@@ -8,7 +8,9 @@
  * The parent hands the loaded trace to the child in a memfd (a header and
  * the op array) that the child maps read-only: the child never parses and
  * never calls malloc before its replay, so a system allocator's footprint
- * statistic sees nothing but the trace's own requests.
+ * statistic sees nothing but the trace's own requests. A second memfd, one
+ * page both map, holds fb_alloc_calls, where the user's allocators count
+ * their calls: a crash or a timeout row then says at which op.
  */
 #ifndef FB_CELL_H
 #define FB_CELL_H

@@ -14,8 +14,10 @@
 #include "diag.h"
 #include "output.h"
 #include "replay.h"
+#include "summary.h"
 #include "trace.h"
 #include "trace_args.h"
+#include "user.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -73,6 +75,7 @@ static void usage_run(FILE *out) {
             "  --check-every N  run the allocator's heap check every N ops (default: 64\n"
             "                   times per trace)\n"
             "  -q               no progress line, no tables\n"
+            FB_USER_USAGE
             "\n"
             "The core's heaps give memory back as FITBENCH_TRIM and FITBENCH_TRIM_DECAY say\n"
             "(README, \"Giving memory back\").\n"
@@ -93,6 +96,7 @@ typedef struct run_opts {
     double timeout;
     uint64_t max_rss_mib; /* 0: the default for each trace */
     int quiet;
+    fb_user_opts user;
 } run_opts;
 
 /* Options into o; the index of the first trace argument, or -1 (exit 2)
@@ -101,13 +105,14 @@ static int parse_options(int argc, char **argv, run_opts *o) {
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},           {"timeout", required_argument, NULL, 'T'},
         {"min-time", required_argument, NULL, 'm'}, {"check-every", required_argument, NULL, 'c'},
-        {"max-rss", required_argument, NULL, 'M'},  {NULL, 0, NULL, 0}};
+        {"max-rss", required_argument, NULL, 'M'},  FB_USER_LONGOPTS, {NULL, 0, NULL, 0}};
     o->alist = "all";
     o->outdir = "results";
     fb_replay_defaults(&o->replay);
     o->timeout = 120;
     o->max_rss_mib = 0;
     o->quiet = 0;
+    fb_user_opts_init(&o->user);
     uint64_t v;
     int c;
     optind = 1;
@@ -141,7 +146,12 @@ static int parse_options(int argc, char **argv, run_opts *o) {
             o->replay.check_every = (size_t)v;
             break;
         case 'h': usage_run(stdout); return -2;
-        default: usage_run(stderr); return -1;
+        default:
+            switch (fb_user_option(c, optarg, &o->user)) {
+            case 1: break;
+            case 0: usage_run(stderr); return -1;
+            default: return -1;
+            }
         }
     }
     return optind;
@@ -207,8 +217,8 @@ int cmd_run(int argc, char **argv) {
     int first = parse_options(argc, argv, &o);
     if (first < 0)
         return first == -2 ? 0 : 2;
-    size_t cap = fb_allocator_count(), nsel = 0;
-    const fb_allocator *sel[cap ? cap : 1];
+    size_t cap = fb_allocator_count() + FB_USER_MAX + 1, nsel = 0;
+    const fb_allocator *sel[cap];
     char err[512];
     if (fb_select(o.alist, sel, cap, &nsel, err, sizeof err) != 0) {
         fb_error("%s", err);
@@ -221,6 +231,17 @@ int cmd_run(int argc, char **argv) {
             return 2;
         }
     }
+    /* An mm.c's perf index is measured against libc in the same run. */
+    int any_mm = 0, have_ref = 0;
+    for (size_t i = 0; i < nsel; i++) {
+        any_mm |= fb_user_is(sel[i]) && !sel[i]->preload;
+        have_ref |= !strcmp(sel[i]->name, FB_SUMMARY_REFERENCE);
+    }
+    if (any_mm && !have_ref && fb_allocator_find(FB_SUMMARY_REFERENCE))
+        sel[nsel++] = fb_allocator_find(FB_SUMMARY_REFERENCE);
+    o.user.verbose = !o.quiet;
+    if (fb_user_prepare(&o.user) != 0)
+        return 2;
     size_t ntraces = 0;
     run_trace *traces = read_traces(argc, argv, first, o.quiet, &ntraces);
     if (!traces)

@@ -10,6 +10,7 @@
 #include "cmds_trace.h"
 #include "diag.h"
 #include "plots.h"
+#include "user.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,7 @@ static const struct {
     {"tables", cmd_tables, "print a results folder's figures as Markdown tables"},
     {"programs", cmd_programs, "time real programs under each policy and system allocator"},
     {"__cell", fb_cell_main, NULL},
+    {"__probe", fb_user_probe_main, NULL},
 };
 #define FB_NCOMMANDS (sizeof fb_commands / sizeof fb_commands[0])
 

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "fitalloc.h"
+#include "user.h"
 
 #include <errno.h>
 #include <gnu/libc-version.h>
@@ -108,6 +109,17 @@ void fb_meta_write(const char *dir, int argc, char **argv) {
         package_version(a->package, v, sizeof v);
         fprintf(f, "%s    \"%s\": ", sep, a->name);
         json_text(f, v[0] ? v : "not installed");
+        sep = ",\n";
+    }
+    fprintf(f, "\n  },\n");
+    /* The user's own allocators: what each is and, for an mm.c, the
+     * interface it was built as. */
+    fprintf(f, "  \"yours\": {");
+    sep = "\n";
+    for (size_t i = 0; i < fb_user_count(); i++) {
+        const fb_user *u = fb_user_at(i);
+        fprintf(f, "%s    \"%s\": ", sep, u->name);
+        json_text(f, u->summary);
         sep = ",\n";
     }
     fprintf(f, "\n  }\n}\n");

@@ -50,7 +50,8 @@
     X(lat_f_p50, U64, "%" PRIu64, "ns", "free latency, median")                             \
     X(lat_f_p99, U64, "%" PRIu64, "ns", "free latency, 99th percentile")                    \
     X(lat_f_p999, U64, "%" PRIu64, "ns", "free latency, 99.9th percentile")                 \
-    X(lat_f_max, U64, "%" PRIu64, "ns", "free latency, max")
+    X(lat_f_max, U64, "%" PRIu64, "ns", "free latency, max")                                \
+    X(footprint_method, STR, "%s", "", "how heap_peak was measured (README, Footprints)")
 
 #define FB_FIELD_STR(name) char name[64];
 #define FB_FIELD_TXT(name) char name[256];

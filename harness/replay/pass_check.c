@@ -72,7 +72,9 @@ static void *real_addr(const check_ctx *c, void *p) {
 }
 
 static size_t required_align(const fb_allocator *a, uint64_t size) {
-    if (strcmp(a->group, "system") != 0 || size >= a->align)
+    /* Preloaded libraries (system, and the user's so:) follow the C rule. */
+    int c_rule = !strcmp(a->group, "system") || (a->preload && !strcmp(a->group, "user"));
+    if (!c_rule || size >= a->align)
         return a->align;
     /* C rule: suitably aligned for any object that fits in the size. */
     size_t al = 1;

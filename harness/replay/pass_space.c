@@ -131,6 +131,8 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
         fb_tables_close(&c.tb);
         return -1;
     }
+    snprintf(row->footprint_method, sizeof row->footprint_method, "%s",
+             a->footprint_method ? a->footprint_method(c.heap) : "exact");
     c.timeline = fb_cell_file(o, "timeline", t, a);
     if (c.timeline)
         fprintf(c.timeline, "op,live_payload,footprint\n");
