@@ -79,6 +79,8 @@ extern pthread_mutex_t fm_registry_lock;
 extern fm_mode fm_heap_mode;
 extern const char *fm_policy;
 extern int fm_stats_on;
+/* FITBENCH_STRICT=1: a bad pointer aborts the process (fitmalloc.c). */
+extern int fm_strict;
 extern size_t fm_region_bytes;
 /* The heaps' trim hysteresis: the core's defaults unless FITBENCH_TRIM and
  * FITBENCH_TRIM_DECAY say otherwise. */
@@ -123,8 +125,9 @@ void fm_stats_report(void);
 
 /* One line on stderr, "fitmalloc: " first, no stdio. */
 void fm_say(const char *a, const char *b, const char *c);
-/* "fitmalloc: CALL(0xADDR) ignored: WHY" on stderr. */
-void fm_warn_pointer(const char *call, const void *p, const char *why);
+/* "fitmalloc: BEFORE0xADDRAFTER" on stderr, in one write (the line is
+ * cut at 1 KiB). */
+void fm_warn_pointer(const char *before, const void *p, const char *after);
 
 /* The core's error callback (fitmalloc.c): ctx is the fm_heap. */
 void fm_core_error(void *ctx, enum fa_error err, const void *ptr, const char *what);
