@@ -210,8 +210,9 @@ int fa_heap_walk(fa_heap *h, fa_block_fn fn, void *ctx) {
 /* p is not a live payload. Outside what the heap ever held: foreign; in
  * space it held once and has given back (above the break, below the
  * peak): freed already; inside: the block that holds it says which, found
- * at once when a free block starts just before p, else by a walk that
- * stops at the first impossible size. */
+ * by a walk from the first block (the words just before p may be a
+ * payload's bytes, so no guess from them), which stops at the first
+ * impossible size. Error path only: O(blocks). */
 enum fa_error fa_classify_dead(const fa_heap *h, const void *p) {
     const char *c = p;
     if (c < h->region + FA_PAD + FA_WORD || c >= h->region + h->peak)
@@ -220,17 +221,14 @@ enum fa_error fa_classify_dead(const fa_heap *h, const void *p) {
         return FA_EALIGN;
     if (c >= h->brk)
         return FA_EDOUBLE;
-    const fa_block *b = fa_blk_of(p);
-    size_t sz = fa_blk_size(b);
-    if (!fa_blk_used(b) && fa_size_fits(h, b, sz) && *(const size_t *)(c - 2 * FA_WORD + sz) == sz)
-        return FA_EDOUBLE;
-    const char *end = (const char *)fa_epilogue(h);
-    for (b = fa_first_block(h); (const char *)b < end; b = (const fa_block *)((const char *)b + sz)) {
-        sz = fa_blk_size(b);
+    const char *end = (const char *)fa_epilogue(h), *b = (const char *)fa_first_block(h);
+    while (b < end) {
+        size_t sz = fa_blk_size((const fa_block *)b);
         if (!fa_size_fits(h, b, sz))
             return FA_ECORRUPT;
-        if (c < (const char *)b + sz)
-            return fa_blk_used(b) ? FA_EINTERIOR : FA_EDOUBLE;
+        if (c < b + sz)
+            return fa_blk_used((const fa_block *)b) ? FA_EINTERIOR : FA_EDOUBLE;
+        b += sz;
     }
     return FA_ECORRUPT;
 }
