@@ -306,11 +306,11 @@ static void *fm_malloc(size_t n) {
         errno = ENOMEM;
         return NULL;
     }
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     void *p = fa_malloc(m->heap, n);
     if (p)
         fm_note_alloc(m, p, n);
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     return p;
 }
 
@@ -321,11 +321,11 @@ static void *fm_memalign(size_t align, size_t n) {
         errno = ENOMEM;
         return NULL;
     }
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     void *p = fa_memalign(m->heap, align ? align : 1, n);
     if (p)
         fm_note_alloc(m, p, n);
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     return p;
 }
 
@@ -351,7 +351,7 @@ static void fm_free(void *p) {
         errno = saved;
         return;
     }
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     if (fm_stats_on && fa_owns(m->heap, p))
         fm_stats_free(m, p);
     int rc = fa_free(m->heap, p);
@@ -360,7 +360,7 @@ static void fm_free(void *p) {
         if (fm_stats_on)
             fm_stats_footprint(m);
     }
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     if (rc < 0)
         fm_bad("free", p, -rc);
     errno = saved;
@@ -380,7 +380,7 @@ static void *fm_realloc(void *p, size_t n) {
         errno = EINVAL;
         return NULL;
     }
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     size_t bad_before = m->bad_frees;
     void *q = fa_realloc(m->heap, p, n);
     int bad = m->bad_frees != bad_before;
@@ -393,7 +393,7 @@ static void *fm_realloc(void *p, size_t n) {
             fm_stats_footprint(m);
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     if (bad) {
         fm_bad("realloc", p, (int)why);
         errno = EINVAL;
@@ -469,8 +469,8 @@ FM_API size_t malloc_usable_size(void *p) {
     fm_heap *m = fm_heap_owner(p);
     if (!m)
         return 0;
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     size_t u = fa_usable_size(m->heap, p);
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     return u;
 }

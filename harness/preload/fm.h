@@ -38,6 +38,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/single_threaded.h>
 
 #define FM_API __attribute__((visibility("default")))
 
@@ -70,6 +71,29 @@ typedef struct fm_heap {
     size_t reqs_bytes;
     size_t fp_seen;
 } fm_heap;
+
+/* Takes m's lock for one call of the malloc family, unless the process
+ * has never had a second thread: glibc clears __libc_single_threaded in
+ * pthread_create before the new thread exists (so the calls pthread_create
+ * itself makes already lock) and, in glibc 2.36, never sets it again but
+ * in a forked child, which has one thread. Until then no other thread can
+ * be inside the heap. Returns whether it locked, for fm_unlock. A thread
+ * made without pthread_create (a raw clone with CLONE_VM) is not seen:
+ * such a program must not run on this library. Measured with
+ * harness/bench/replay_loop on amptjp-bal under tlsf: 54 instructions less
+ * per call (callgrind: 353 -> 299 per op, the replay loop included) and a
+ * median rate 19% higher over 15 interleaved runs (random-bal, which pays
+ * page faults, 2%), on the shared 2-vCPU machine at load 14. */
+static inline int fm_lock(fm_heap *m) {
+    if (__libc_single_threaded)
+        return 0;
+    pthread_mutex_lock(&m->lock);
+    return 1;
+}
+static inline void fm_unlock(fm_heap *m, int locked) {
+    if (locked)
+        pthread_mutex_unlock(&m->lock);
+}
 
 /* --- state (fitmalloc.c, fm_heaps.c) --------------------------------- */
 
