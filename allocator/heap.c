@@ -82,7 +82,7 @@ static void note_live(fa_heap *h, void *p, size_t n) {
 /* The block of p when p is a live payload whose headers look right; else
  * NULL and *err says why. The bitmap is read first, the headers only for
  * a live bit; a dead pointer is named by check.c, off the fast path. */
-static int live_bit(const fa_heap *h, const void *p) {
+static inline int live_bit(const fa_heap *h, const void *p) {
     const char *c = p;
     return c >= h->region + FA_PAD + FA_WORD && c < h->brk && (uintptr_t)c % FA_ALIGN == 0 &&
            bit_get(h, granule(h, p));

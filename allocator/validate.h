@@ -39,7 +39,8 @@ static inline int fa_size_fits(const fa_heap *h, const void *b, size_t sz) {
 
 /* The block holding live payload p (its bitmap bit is set), or NULL when
  * its headers are not what a live block's must be. */
-static inline fa_block *fa_validate_live(const fa_heap *h, const void *p) {
+static inline __attribute__((always_inline)) fa_block *fa_validate_live(const fa_heap *h,
+                                                                      const void *p) {
     fa_block *b = fa_blk_of(p);
     size_t head = b->head;
     if (head & FA_B_STUB) {

@@ -352,13 +352,16 @@ static void fm_free(void *p) {
         return;
     }
     int locked = fm_lock(m);
-    if (fm_stats_on && fa_owns(m->heap, p))
-        fm_stats_free(m, p);
     int rc = fa_free(m->heap, p);
     if (rc == 0) {
         m->frees++;
-        if (fm_stats_on)
+        if (fm_stats_on) {
+            /* Only a free the core took: one refused (a corrupt header)
+             * keeps its payload live. The request table is ours, still
+             * intact under the lock. */
+            fm_stats_free(m, p);
             fm_stats_footprint(m);
+        }
     }
     fm_unlock(m, locked);
     if (rc < 0)

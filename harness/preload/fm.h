@@ -140,7 +140,8 @@ void fm_stats_setup(const char *flag, const char *path);
 void fm_stats_heap(fm_heap *m);
 /* Under m's lock, after the core handed out p for a request of n. */
 void fm_stats_alloc(fm_heap *m, const void *p, size_t n);
-/* Under m's lock, before the core takes p back. */
+/* Under m's lock, when the core has taken p back (p's entry in the
+ * request table is still there until the next allocation). */
 void fm_stats_free(fm_heap *m, const void *p);
 /* Under m's lock, after any call that may have moved the break. */
 void fm_stats_footprint(fm_heap *m);
