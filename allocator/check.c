@@ -18,8 +18,12 @@
  *  - the policy's lists hold exactly the free blocks (its check counts the
  *    listed blocks; each listed block is checked to be free and in the
  *    heap by fl_check), plus the policy's own invariants.
+ *
+ * It also names a pointer fa_free or fa_realloc found dead
+ * (fa_classify_dead, validate.h), on the error path only.
  */
 #include "freelist.h"
+#include "validate.h"
 
 int fa_bit_is_set(const fa_heap *h, const void *payload);
 size_t fa_requested(const fa_heap *h, const void *payload);
@@ -211,4 +215,30 @@ int fa_heap_walk(fa_heap *h, fa_block_fn fn, void *ctx) {
             return r;
     }
     return 0;
+}
+
+/* p is not a live payload. Outside what the heap ever held: foreign; in
+ * space it held once and has given back (above the break, below the
+ * peak): freed already; inside: the block that holds it says which, found
+ * by a walk from the first block (the words just before p may be a
+ * payload's bytes, so no guess from them), which stops at the first
+ * impossible size. Error path only: O(blocks). */
+enum fa_error fa_classify_dead(const fa_heap *h, const void *p) {
+    const char *c = p;
+    if (c < h->region + FA_PAD + FA_WORD || c >= h->region + h->peak)
+        return FA_EFOREIGN;
+    if ((uintptr_t)c % FA_ALIGN)
+        return FA_EALIGN;
+    if (c >= h->brk)
+        return FA_EDOUBLE;
+    const char *end = (const char *)fa_epilogue(h), *b = (const char *)fa_first_block(h);
+    while (b < end) {
+        size_t sz = fa_blk_size((const fa_block *)b);
+        if (!fa_size_fits(h, b, sz))
+            return FA_ECORRUPT;
+        if (c < b + sz)
+            return fa_blk_used((const fa_block *)b) ? FA_EINTERIOR : FA_EDOUBLE;
+        b += sz;
+    }
+    return FA_ECORRUPT;
 }

@@ -233,7 +233,8 @@ static void *bd_realloc(fa_heap *h, fa_block *b, size_t n) {
  * (they should have merged). */
 static int bd_listed_ok(const fa_heap *h, const fa_block *b, void *ctx) {
     (void)h;
-    return bd_order(fa_blk_size(b)) == *(unsigned *)ctx;
+    size_t sz = fa_blk_size(b); /* 0 when the header was overwritten */
+    return sz && bd_order(sz) == *(unsigned *)ctx;
 }
 
 static long bd_check(fa_heap *h, FILE *log, size_t *listed) {

@@ -14,7 +14,10 @@
  * out, interior, already freed) are detected out of band before anything is
  * touched; fa_free returns a negative FA_E* code, fa_realloc returns NULL with
  * errno EINVAL, and the heap's error callback (if set) is told. The heap is
- * left exactly as it was.
+ * left exactly as it was. A live block whose header, or a neighbour's, has
+ * been overwritten (an overflow of the block before it) is refused the same
+ * way (FA_ECORRUPT) before any link or size read from it is followed; the
+ * block is then kept as it is, never given back.
  */
 #ifndef FITALLOC_H
 #define FITALLOC_H
@@ -55,8 +58,11 @@ enum fa_error {
     FA_OK = 0,
     FA_EFOREIGN = 1,  /* pointer outside anything this heap handed out */
     FA_EINTERIOR = 2, /* inside the heap but not the start of a block */
-    FA_EDOUBLE = 3,   /* start of a block that is already free */
-    FA_EALIGN = 4     /* not aligned like any payload of this heap */
+    FA_EDOUBLE = 3,   /* already freed: inside a free block, or in space
+                         the heap held once and has given back */
+    FA_EALIGN = 4,    /* not aligned like any payload of this heap */
+    FA_ECORRUPT = 5   /* a live block whose header, or a neighbour's, was
+                         overwritten (validate.h lists the checks) */
 };
 
 /* A sentence for an error code. */

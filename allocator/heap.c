@@ -12,9 +12,13 @@
  * exactly when a live payload starts there. fa_free and fa_realloc look the
  * bit up before they read any header, so a foreign, interior or already
  * freed pointer is rejected without touching the heap (a header next to a
- * bad pointer could hold anything: user bytes, another block's data).
+ * bad pointer could hold anything: user bytes, another block's data). For a
+ * live bit, the headers the call is about to follow are checked first
+ * (validate.h), so an overflow into them is refused, not followed; what a
+ * bad pointer is (double free, interior...) check.c works out.
  */
 #include "heap_impl.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -75,32 +79,29 @@ static void note_live(fa_heap *h, void *p, size_t n) {
         h->reqs[g] = n;
 }
 
-/* Classifies p: 0 when it is a live payload, else the error. Reads nothing
- * but the bitmap and the heap's own bounds. */
-static enum fa_error classify(const fa_heap *h, const void *p) {
+/* The block of p when p is a live payload whose headers look right; else
+ * NULL and *err says why. The bitmap is read first, the headers only for
+ * a live bit; a dead pointer is named by check.c, off the fast path. */
+static inline int live_bit(const fa_heap *h, const void *p) {
     const char *c = p;
-    if (c < h->region + FA_PAD + FA_WORD || c >= h->brk)
-        return FA_EFOREIGN;
-    if ((uintptr_t)c % FA_ALIGN)
-        return FA_EALIGN;
-    if (bit_get(h, granule(h, p)))
-        return FA_OK;
-    enum fa_error e;
-    if (h->pol->p_classify && (e = h->pol->p_classify(h, p)) != FA_OK)
-        return e;
-    /* Not a live payload start: a freed block, or the inside of one. A
-     * header word at p-8 with the ALLOC bit clear and a footer that matches
-     * marks a free block start; even so we read only inside the heap. */
-    const fa_block *b = fa_blk_of(p);
-    if (!fa_blk_used(b)) {
-        /* sz may be any user bytes: compare sizes, never form a pointer
-         * from it before it is known to stay inside the heap. */
-        size_t sz = fa_blk_size(b);
-        if (sz >= FA_MIN_BLOCK && sz % FA_ALIGN == 0 && sz <= (size_t)(h->brk - c) &&
-            *(const size_t *)(c - 2 * FA_WORD + sz) == sz)
-            return FA_EDOUBLE;
+    return c >= h->region + FA_PAD + FA_WORD && c < h->brk && (uintptr_t)c % FA_ALIGN == 0 &&
+           bit_get(h, granule(h, p));
+}
+
+static fa_block *classify(const fa_heap *h, const void *p, enum fa_error *err) {
+    if (live_bit(h, p)) {
+        /* A policy whose small blocks have no header (p_free) is handed the
+         * payload itself: the engine reads no word before it. */
+        fa_block *b = h->pol->p_free ? fa_blk_of(p) : fa_validate_live(h, p);
+        *err = b ? FA_OK : FA_ECORRUPT;
+        return b;
     }
-    return FA_EINTERIOR;
+    const char *c = p;
+    if (h->pol->p_classify && c >= h->region + FA_PAD + FA_WORD && c < h->brk &&
+        (uintptr_t)c % FA_ALIGN == 0 && (*err = h->pol->p_classify(h, p)) != FA_OK)
+        return NULL;
+    *err = fa_classify_dead(h, p);
+    return NULL;
 }
 
 const char *fa_strerror(enum fa_error e) {
@@ -109,6 +110,7 @@ const char *fa_strerror(enum fa_error e) {
     case FA_EINTERIOR: return "pointer into the middle of a block";
     case FA_EDOUBLE: return "block is already free (double free)";
     case FA_EALIGN: return "pointer is not aligned like a payload";
+    case FA_ECORRUPT: return "heap corruption: a block header at or next to it was overwritten";
     default: return "ok";
     }
 }
@@ -480,15 +482,6 @@ void *fa_bt_realloc(fa_heap *h, fa_block *b, size_t n) { return bt_realloc(h, b,
 
 /* ----------------------------------------------------- the public calls */
 
-/* The block holding live payload p: p's own, or the one an aligned
- * payload's stub points back to. */
-static fa_block *block_of_live(const void *p) {
-    fa_block *b = fa_blk_of(p);
-    if (fa_blk_is_stub(b))
-        b = fa_blk_of((const char *)p - fa_blk_size(b));
-    return b;
-}
-
 static inline void *pol_malloc(fa_heap *h, size_t n) {
     return h->pol->p_malloc ? h->pol->p_malloc(h, n)
            : h->pol->malloc ? h->pol->malloc(h, fa_adjust(n)) : bt_malloc(h, fa_adjust(n));
@@ -563,8 +556,9 @@ int fa_free(fa_heap *h, void *p) {
     if (!p)
         return 0;
     tick(h);
-    enum fa_error e = classify(h, p);
-    if (e != FA_OK) {
+    enum fa_error e;
+    fa_block *b = classify(h, p, &e);
+    if (!b) {
         raise_error(h, e, p, "free");
         return -(int)e;
     }
@@ -573,17 +567,18 @@ int fa_free(fa_heap *h, void *p) {
     if (h->pol->p_free)
         h->pol->p_free(h, p);
     else if (h->pol->free)
-        h->pol->free(h, block_of_live(p));
+        h->pol->free(h, b);
     else
-        bt_free(h, block_of_live(p));
+        bt_free(h, b);
     return 0;
 }
 
 void *fa_realloc(fa_heap *h, void *p, size_t n) {
     if (!p)
         return fa_malloc(h, n);
-    enum fa_error e = classify(h, p);
-    if (e != FA_OK) {
+    enum fa_error e;
+    fa_block *b = classify(h, p, &e);
+    if (!b) {
         raise_error(h, e, p, "realloc");
         errno = EINVAL;
         return NULL;
@@ -598,8 +593,7 @@ void *fa_realloc(fa_heap *h, void *p, size_t n) {
         return NULL;
     }
     tick(h);
-    fa_block *b = fa_blk_of(p); /* read only without p_realloc: p may have no header */
-    if (!h->pol->p_realloc && fa_blk_is_stub(b))
+    if (!h->pol->p_realloc && fa_blk_is_stub(fa_blk_of(p))) /* p may have no header */
         return realloc_aligned(h, p, n);
     void *np = h->pol->p_realloc ? h->pol->p_realloc(h, p, n)
                : h->pol->realloc ? h->pol->realloc(h, b, n) : bt_realloc(h, b, n);
@@ -618,15 +612,15 @@ void *fa_realloc(fa_heap *h, void *p, size_t n) {
 }
 
 size_t fa_usable_size(fa_heap *h, const void *p) {
-    if (!p || classify(h, p) != FA_OK)
+    if (!p || !live_bit(h, p))
         return 0;
     if (h->pol->p_usable)
         return h->pol->p_usable(h, p);
-    fa_block *b = block_of_live(p);
-    return (size_t)((char *)b + fa_blk_size(b) - (const char *)p);
+    fa_block *b = fa_validate_live(h, p);
+    return b ? (size_t)((char *)b + fa_blk_size(b) - (const char *)p) : 0;
 }
 
-int fa_owns(fa_heap *h, const void *p) { return p && classify(h, p) == FA_OK; }
+int fa_owns(fa_heap *h, const void *p) { return p && live_bit(h, p); }
 
 /* Shared by every check function: one line per violation. */
 void fa_report(FILE *log, long *count, const char *fmt, ...) {

@@ -31,6 +31,7 @@
  *                        FA_DEFAULT_TRIM_DECAY; 0: at once, as glibc's
  *                        trim). Values that are not numbers stop the
  *                        process as above.
+ *   FITBENCH_STRICT      what a bad pointer does (below).
  *
  * Behaviour, as glibc 2.36 where a program could tell the difference:
  *  - malloc(0) is a unique pointer; a failure is NULL with errno ENOMEM;
@@ -42,17 +43,29 @@
  *    alignment is a power-of-two multiple of sizeof(void *), and ENOMEM.
  *    valloc is page-aligned; pvalloc also rounds the size to pages.
  *  - free never changes errno.
- * Where glibc would abort, this library goes on:
- *  - A pointer that no heap's address range holds (the dynamic loader's
- *    own blocks from before the library was there, or a program's bug):
- *    free ignores it and counts it; realloc counts it and returns NULL
- *    with errno EINVAL and one line on stderr, since its size is unknown
- *    and guessing would copy bytes that are not there; malloc_usable_size
- *    says 0.
- *  - A pointer inside a heap that is not a live block (a double free, an
- *    interior pointer): the core rejects it before touching anything; the
- *    call is ignored (realloc: NULL, EINVAL), the first one is described
- *    on stderr, the rest counted.
+ * Bad pointers. Each is named for what it is, in one line on stderr
+ * ("fitmalloc: double free of 0x...", "... heap corruption: a block header
+ * at or next to 0x... was overwritten ...", a pointer into the middle of
+ * a block, one this heap never handed out, one outside every heap such as
+ * a stack address), the first FM_SHOWN of them; later ones are counted
+ * (FITBENCH_STATS=1 reports them). The core refuses each before it
+ * follows anything (fitalloc.h, validate.h), so the heap stays as it was.
+ *   FITBENCH_STRICT      0 (default): the call is ignored (free) or fails
+ *                        with NULL and errno EINVAL (realloc), and the
+ *                        program goes on, so a benchmark of a program with
+ *                        a latent bug still finishes and its figures stand;
+ *                        1: abort() after the line, as glibc does, to find
+ *                        the bug. Other values stop the process as above.
+ *   malloc_usable_size of a bad pointer is 0, silently (a query changes
+ *   nothing).
+ * Heap corruption is found where a free or realloc would follow the
+ * overwritten header, and that call is refused; the heap is not repaired.
+ * An overflow that also overwrote a free block's list links leaves them
+ * on the free list, where a later malloc may follow them and crash: run
+ * with FITBENCH_STRICT=1 to stop at the first report.
+ * A pointer outside every heap may also be a block of the dynamic loader
+ * from before the library was there; none was seen in the programs the
+ * tests run, so it is reported like the rest.
  *
  * Safety inside the program:
  *  - No dlsym and no libc allocation: the core gets its memory from mmap,
@@ -81,6 +94,7 @@ extern char **environ;
 fm_mode fm_heap_mode = FM_MODE_ONE;
 const char *fm_policy = FM_DEFAULT_POLICY;
 int fm_stats_on;
+int fm_strict;
 size_t fm_region_bytes = FA_DEFAULT_REGION;
 size_t fm_trim_threshold = FA_DEFAULT_TRIM, fm_trim_decay = FA_DEFAULT_TRIM_DECAY;
 atomic_size_t fm_foreign_frees, fm_foreign_reallocs;
@@ -165,6 +179,13 @@ static void fm_configure(void) {
         else if (strcmp(mode, "one") != 0)
             fm_stop("FITBENCH_HEAPS", mode, " is not one of: ", "one, thread");
     }
+    const char *strict = fm_getenv("FITBENCH_STRICT");
+    if (strict && *strict) {
+        if (strcmp(strict, "1") == 0)
+            fm_strict = 1;
+        else if (strcmp(strict, "0") != 0)
+            fm_stop("FITBENCH_STRICT", strict, " is not one of: ", "0, 1");
+    }
     fm_configure_count("FITBENCH_TRIM", &fm_trim_threshold);
     fm_configure_count("FITBENCH_TRIM_DECAY", &fm_trim_decay);
     fm_stats_setup(fm_getenv("FITBENCH_STATS"), fm_getenv("FITBENCH_STATS_FILE"));
@@ -226,12 +247,46 @@ void fm_core_error(void *ctx, enum fa_error err, const void *ptr, const char *wh
     m->last_error = err;
 }
 
-static void fm_warn_once(const char *call, const void *p, const char *why) {
-    if (atomic_exchange(&fm_warned, 1) == 0) {
-        fm_warn_pointer(call, p, why);
+/* A pointer outside every heap's address range (not a code of the core). */
+#define FM_OUTSIDE (-1)
+/* Bad calls described on stderr before the rest are only counted. */
+#define FM_SHOWN 8
+
+/* What is wrong with p, named, then what is done about it; under
+ * FITBENCH_STRICT=1 the process aborts (SIGABRT) after saying so. Called
+ * with no lock held. */
+static void fm_bad(const char *call, const void *p, int err) {
+    int n = atomic_fetch_add(&fm_warned, 1);
+    if (n >= FM_SHOWN && !fm_strict)
+        return;
+    const char *act = fm_strict ? "; aborting (FITBENCH_STRICT=1)"
+                      : call[0] == 'f' ? "; ignored"
+                                       : "; ignored, returning NULL";
+    const char *what;
+    switch (err) {
+    case FA_EDOUBLE: what = "double free of "; break;
+    case FA_ECORRUPT: what = "heap corruption: a block header at or next to "; break;
+    case FA_EINTERIOR: what = "pointer into the middle of a block: "; break;
+    case FA_EALIGN: what = "pointer not aligned like any block: "; break;
+    case FA_EFOREIGN: what = "pointer this heap never handed out: "; break;
+    default: what = "pointer outside every heap (a stack or static address, or another "
+                    "allocator's): ";
+    }
+    char after[160];
+    size_t k = 0;
+    const char *parts[] = {err == FA_ECORRUPT ? " was overwritten (a buffer overflow?), at "
+                                              : ", at ",
+                           call, "()", act};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        for (const char *s = parts[i]; *s && k < sizeof after - 1; s++)
+            after[k++] = *s;
+    after[k] = 0;
+    fm_warn_pointer(what, p, after);
+    if (fm_strict)
+        abort();
+    if (n == FM_SHOWN - 1)
         fm_say("later bad pointers are counted, not shown (FITBENCH_STATS=1 reports them)", NULL,
                NULL);
-    }
 }
 
 /* ---------------------------------------------------------- allocation */
@@ -251,11 +306,11 @@ static void *fm_malloc(size_t n) {
         errno = ENOMEM;
         return NULL;
     }
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     void *p = fa_malloc(m->heap, n);
     if (p)
         fm_note_alloc(m, p, n);
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     return p;
 }
 
@@ -266,11 +321,11 @@ static void *fm_memalign(size_t align, size_t n) {
         errno = ENOMEM;
         return NULL;
     }
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     void *p = fa_memalign(m->heap, align ? align : 1, n);
     if (p)
         fm_note_alloc(m, p, n);
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     return p;
 }
 
@@ -292,21 +347,25 @@ static void fm_free(void *p) {
     fm_heap *m = fm_heap_owner(p);
     if (!m) {
         atomic_fetch_add_explicit(&fm_foreign_frees, 1, memory_order_relaxed);
+        fm_bad("free", p, FM_OUTSIDE);
         errno = saved;
         return;
     }
-    pthread_mutex_lock(&m->lock);
-    if (fm_stats_on && fa_owns(m->heap, p))
-        fm_stats_free(m, p);
+    int locked = fm_lock(m);
     int rc = fa_free(m->heap, p);
     if (rc == 0) {
         m->frees++;
-        if (fm_stats_on)
+        if (fm_stats_on) {
+            /* Only a free the core took: one refused (a corrupt header)
+             * keeps its payload live. The request table is ours, still
+             * intact under the lock. */
+            fm_stats_free(m, p);
             fm_stats_footprint(m);
+        }
     }
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     if (rc < 0)
-        fm_warn_once("free", p, fa_strerror((enum fa_error)(-rc)));
+        fm_bad("free", p, -rc);
     errno = saved;
 }
 
@@ -320,12 +379,11 @@ static void *fm_realloc(void *p, size_t n) {
     fm_heap *m = fm_heap_owner(p);
     if (!m) {
         atomic_fetch_add_explicit(&fm_foreign_reallocs, 1, memory_order_relaxed);
-        fm_warn_pointer("realloc", p,
-                        "not from this allocator (its size is unknown); returning NULL");
+        fm_bad("realloc", p, FM_OUTSIDE);
         errno = EINVAL;
         return NULL;
     }
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     size_t bad_before = m->bad_frees;
     void *q = fa_realloc(m->heap, p, n);
     int bad = m->bad_frees != bad_before;
@@ -338,9 +396,9 @@ static void *fm_realloc(void *p, size_t n) {
             fm_stats_footprint(m);
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     if (bad) {
-        fm_warn_once("realloc", p, fa_strerror(why));
+        fm_bad("realloc", p, (int)why);
         errno = EINVAL;
     }
     return q;
@@ -414,8 +472,8 @@ FM_API size_t malloc_usable_size(void *p) {
     fm_heap *m = fm_heap_owner(p);
     if (!m)
         return 0;
-    pthread_mutex_lock(&m->lock);
+    int locked = fm_lock(m);
     size_t u = fa_usable_size(m->heap, p);
-    pthread_mutex_unlock(&m->lock);
+    fm_unlock(m, locked);
     return u;
 }

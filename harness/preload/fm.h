@@ -38,6 +38,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/single_threaded.h>
 
 #define FM_API __attribute__((visibility("default")))
 
@@ -71,6 +72,29 @@ typedef struct fm_heap {
     size_t fp_seen;
 } fm_heap;
 
+/* Takes m's lock for one call of the malloc family, unless the process
+ * has never had a second thread: glibc clears __libc_single_threaded in
+ * pthread_create before the new thread exists (so the calls pthread_create
+ * itself makes already lock) and, in glibc 2.36, never sets it again but
+ * in a forked child, which has one thread. Until then no other thread can
+ * be inside the heap. Returns whether it locked, for fm_unlock. A thread
+ * made without pthread_create (a raw clone with CLONE_VM) is not seen:
+ * such a program must not run on this library. Measured with
+ * harness/bench/replay_loop on amptjp-bal under tlsf: 54 instructions less
+ * per call (callgrind: 353 -> 299 per op, the replay loop included) and a
+ * median rate 19% higher over 15 interleaved runs (random-bal, which pays
+ * page faults, 2%), on the shared 2-vCPU machine at load 14. */
+static inline int fm_lock(fm_heap *m) {
+    if (__libc_single_threaded)
+        return 0;
+    pthread_mutex_lock(&m->lock);
+    return 1;
+}
+static inline void fm_unlock(fm_heap *m, int locked) {
+    if (locked)
+        pthread_mutex_unlock(&m->lock);
+}
+
 /* --- state (fitmalloc.c, fm_heaps.c) --------------------------------- */
 
 extern fm_heap fm_heaps[FM_MAX_HEAPS];
@@ -79,6 +103,8 @@ extern pthread_mutex_t fm_registry_lock;
 extern fm_mode fm_heap_mode;
 extern const char *fm_policy;
 extern int fm_stats_on;
+/* FITBENCH_STRICT=1: a bad pointer aborts the process (fitmalloc.c). */
+extern int fm_strict;
 extern size_t fm_region_bytes;
 /* The heaps' trim hysteresis: the core's defaults unless FITBENCH_TRIM and
  * FITBENCH_TRIM_DECAY say otherwise. */
@@ -114,7 +140,8 @@ void fm_stats_setup(const char *flag, const char *path);
 void fm_stats_heap(fm_heap *m);
 /* Under m's lock, after the core handed out p for a request of n. */
 void fm_stats_alloc(fm_heap *m, const void *p, size_t n);
-/* Under m's lock, before the core takes p back. */
+/* Under m's lock, when the core has taken p back (p's entry in the
+ * request table is still there until the next allocation). */
 void fm_stats_free(fm_heap *m, const void *p);
 /* Under m's lock, after any call that may have moved the break. */
 void fm_stats_footprint(fm_heap *m);
@@ -123,8 +150,9 @@ void fm_stats_report(void);
 
 /* One line on stderr, "fitmalloc: " first, no stdio. */
 void fm_say(const char *a, const char *b, const char *c);
-/* "fitmalloc: CALL(0xADDR) ignored: WHY" on stderr. */
-void fm_warn_pointer(const char *call, const void *p, const char *why);
+/* "fitmalloc: BEFORE0xADDRAFTER" on stderr, in one write (the line is
+ * cut at 1 KiB). */
+void fm_warn_pointer(const char *before, const void *p, const char *after);
 
 /* The core's error callback (fitmalloc.c): ctx is the fm_heap. */
 void fm_core_error(void *ctx, enum fa_error err, const void *ptr, const char *what);

@@ -181,11 +181,11 @@ void fm_say(const char *a, const char *b, const char *c) {
     errno = saved;
 }
 
-void fm_warn_pointer(const char *call, const void *p, const char *why) {
+void fm_warn_pointer(const char *before, const void *p, const char *after) {
     fm_buf o = {.n = 0};
     fm_put(&o, "fitmalloc: ");
-    fm_put(&o, call);
-    fm_put(&o, "(0x");
+    fm_put(&o, before);
+    fm_put(&o, "0x");
     char d[16];
     uintptr_t a = (uintptr_t)p;
     int k = 0;
@@ -194,8 +194,7 @@ void fm_warn_pointer(const char *call, const void *p, const char *why) {
     while ((a >>= 4) != 0);
     while (k > 0)
         o.b[o.n++] = d[--k];
-    fm_put(&o, ") ignored: ");
-    fm_put(&o, why);
+    fm_put(&o, after);
     o.b[o.n++] = '\n';
     int saved = errno;
     fm_write_all(2, o.b, o.n);

@@ -2,6 +2,10 @@
  * core_hostile.c: hostile use of the core's public calls, on every policy.
  * Each bad call gives its documented result, the error callback hears of
  * it, and the heap checker still finds nothing: nothing was corrupted.
+ * Dead pointers are named for what they are (double free wherever the
+ * freed block went, foreign outside what the heap ever held), and an
+ * overflow into the next block's header, then free or realloc, is refused
+ * as FA_ECORRUPT rather than followed.
  */
 #include "check.h"
 #include "fitalloc.h"
@@ -109,6 +113,104 @@ static void hostile(const char *pol) {
     fa_heap_destroy(h);
 }
 
+/* Nonzero when a block's header follows the payload before it: the
+ * boundary-tag policies. A policy whose small blocks have no header
+ * (segstore's runs) has none to overwrite, and a pointer into a freed
+ * slot is only the inside of one. */
+static int has_headers(const char *pol) {
+    fa_heap *h = fa_heap_create(pol, NULL);
+    if (!h)
+        return 1;
+    char *a = fa_malloc(h, 24), *b = fa_malloc(h, 24);
+    int yes = a && b && a + fa_usable_size(h, a) + 8 == b;
+    fa_heap_destroy(h);
+    return yes;
+}
+
+/* Double frees wherever the block went: coalesced into a neighbour, given
+ * back with the break; addresses the heap never held. */
+static void dead_pointers(const char *pol) {
+    fa_config cfg = {0};
+    cfg.on_error = on_error;
+    fa_heap *h = fa_heap_create(pol, &cfg);
+    CHECK(h != NULL, "%s: create", pol);
+    if (!h)
+        return;
+    char *p1 = fa_malloc(h, 40), *p2 = fa_malloc(h, 40), *p3 = fa_malloc(h, 40);
+    char *guard = fa_malloc(h, 40), *top = fa_malloc(h, 5000);
+    CHECK(p1 && p2 && p3 && guard && top, "%s: mallocs", pol);
+    CHECK(fa_free(h, p2) == 0 && fa_free(h, p1) == 0 && fa_free(h, p3) == 0, "%s: frees", pol);
+    CHECK(fa_free(h, p2) == -FA_EDOUBLE, "%s: double free of a merged block: %d", pol,
+          fa_free(h, p2));
+    CHECK(fa_free(h, p3) == -FA_EDOUBLE && fa_free(h, p1) == -FA_EDOUBLE,
+          "%s: double frees of p1, p3", pol);
+    int e16 = fa_free(h, p2 + 16);
+    CHECK(e16 == -FA_EDOUBLE || (!has_headers(pol) && e16 == -FA_EINTERIOR),
+          "%s: a pointer into free space is freed already (or, without headers, inside a slot): %d",
+          pol, e16);
+    CHECK(fa_free(h, top) == 0, "%s: free of the top block", pol);
+    CHECK(fa_free(h, top) == -FA_EDOUBLE, "%s: double free above the break: %d", pol,
+          fa_free(h, top));
+    errno = 0;
+    CHECK(fa_realloc(h, top, 10) == NULL && errno == EINVAL && last_error == FA_EDOUBLE,
+          "%s: realloc of a freed block", pol);
+    const void *lo, *hi;
+    fa_heap_range(h, &lo, &hi);
+    char *never = (char *)lo + fa_heap_peak(h) + 4096;
+    CHECK(fa_free(h, never) == -FA_EFOREIGN, "%s: above the peak is foreign", pol);
+    CHECK(fa_free(h, (void *)(uintptr_t)0x100000) == -FA_EFOREIGN, "%s: 0x100000", pol);
+    CHECK(fa_heap_check(h, stderr, NULL) == 0, "%s: heap intact after dead pointers", pol);
+    fa_heap_destroy(h);
+}
+
+/* a, b, c of 24 bytes (blocks of 32): a's payload ends where b's header
+ * starts. Writes 16 bytes of `fill` past a's usable size. */
+static void overflow_case(const char *pol, int fill, int b_free) {
+    fa_config cfg = {0};
+    cfg.on_error = on_error;
+    fa_heap *h = fa_heap_create(pol, &cfg);
+    if (!h)
+        return;
+    char *a = fa_malloc(h, 24), *b = fa_malloc(h, 24), *c = fa_malloc(h, 24), *d = fa_malloc(h, 24);
+    CHECK(a && b && c && d, "%s: mallocs", pol);
+    if (b_free)
+        fa_free(h, b);
+    size_t use = fa_usable_size(h, a);
+    if (!has_headers(pol)) {
+        /* No header to hit: the overflow is b's data, and every call still
+         * works on an intact heap. */
+        memset(a + use, fill, 16);
+        CHECK(fa_free(h, a) == 0 && fa_free(h, b_free ? c : b) == 0,
+              "%s: frees after an overflow into a headerless neighbour", pol);
+        CHECK(fa_heap_check(h, stderr, NULL) == 0, "%s: headerless heap intact (0x%02x)", pol, fill);
+        fa_heap_destroy(h);
+        return;
+    }
+    CHECK(a + use + 8 == b, "%s: b's header right after a's payload", pol);
+    memset(a + use, fill, 16);
+    CHECK(fa_free(h, a) == -FA_ECORRUPT && last_error == FA_ECORRUPT,
+          "%s: free after an overflow of 0x%02x into the %s next header", pol, fill,
+          b_free ? "free" : "used");
+    errno = 0;
+    CHECK(fa_realloc(h, a, 100) == NULL && errno == EINVAL && last_error == FA_ECORRUPT,
+          "%s: realloc after an overflow of 0x%02x", pol, fill);
+    if (!b_free)
+        CHECK(fa_free(h, b) == -FA_ECORRUPT, "%s: free of the overwritten block (0x%02x)", pol,
+              fill);
+    CHECK(fa_heap_check(h, NULL, NULL) > 0, "%s: the checker sees the overwrite", pol);
+    /* The rest of the heap still serves. */
+    CHECK(fa_free(h, d) == 0, "%s: free of an untouched block after the overflow", pol);
+    fa_heap_destroy(h);
+}
+
+static void overflows(const char *pol) {
+    static const int fills[] = {0x41, 0x00, 0xff, 0x20};
+    for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++) {
+        overflow_case(pol, fills[i], 0);
+        overflow_case(pol, fills[i], 1);
+    }
+}
+
 /* The checker must be able to fail: corrupt a header and a list. */
 static void checker_catches(void) {
     fa_heap *h = fa_heap_create("first", NULL);
@@ -148,7 +250,11 @@ static void reset_and_unknown(void) {
 
 int main(void) {
     for (size_t i = 0; i < fa_policy_count(); i++)
+    {
         hostile(fa_policy_name(i));
+        dead_pointers(fa_policy_name(i));
+        overflows(fa_policy_name(i));
+    }
     checker_catches();
     reset_and_unknown();
     return check_finish("core_hostile");
