@@ -16,6 +16,7 @@
     X(first_ao, "first-ao")  \
     X(next, "next")          \
     X(best, "best")          \
+    X(best_tree, "best-tree") \
     X(worst, "worst")        \
     X(segfit, "segfit")      \
     X(tlsf, "tlsf")          \
