@@ -21,6 +21,7 @@
     X(segfit, "segfit")      \
     X(tlsf, "tlsf")          \
     X(segstore, "segstore")  \
-    X(buddy, "buddy")
+    X(buddy, "buddy")        \
+    X(tight, "tight")
 
 #endif
