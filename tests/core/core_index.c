@@ -10,8 +10,8 @@
  *    the wrong order, a free block missing from the index.
  *  - tight keeps small blocks apart from large ones (freeing the large
  *    blocks of an alternating pattern leaves a few large holes, where
- *    best-tree leaves one hole per block), and realloc grows into the free
- *    block below, keeping the bytes.
+ *    best-tree leaves one hole per block), cuts a small block from a
+ *    hole's high end, and realloc grows in place into the block above.
  */
 #include "check.h"
 #include "fitree.h"
@@ -169,21 +169,27 @@ static void tight_keeps_sizes_apart(void) {
           tight);
 }
 
-static void tight_realloc_grows_down(void) {
+/* realloc grows in place into the free block above, and a move places
+ * the new block as tight's malloc would (a small block in a run, not in
+ * the large hole below it), keeping the bytes both times. */
+static void tight_realloc_in_place(void) {
     fa_heap *h = fa_heap_create("tight", NULL);
-    char *a = fa_malloc(h, 400), *b = fa_malloc(h, 400);
-    fa_malloc(h, 400); /* keeps b from the top of the heap */
+    char *a = fa_malloc(h, 400), *b = fa_malloc(h, 400), *c = fa_malloc(h, 400);
+    fa_malloc(h, 400); /* keeps c from the top of the heap */
     for (int i = 0; i < 400; i++)
         b[i] = (char)(i * 7);
-    fa_free(h, a);
+    fa_free(h, c);
     size_t fp = fa_heap_footprint(h);
-    char *c = fa_realloc(h, b, 700);
-    CHECK(c == a, "tight: realloc should grow into the free block below");
-    int same = 1;
-    for (int i = 0; i < 400 && c; i++)
-        same &= c[i] == (char)(i * 7);
-    CHECK(same, "tight: realloc into the block below kept the bytes");
+    char *b2 = fa_realloc(h, b, 820); /* b and c exactly: 416 + 416 bytes */
+    CHECK(b2 == b, "tight: realloc should grow into the free block above");
     CHECK_EQ(fa_heap_footprint(h), fp);
+    int same = 1;
+    for (int i = 0; i < 400; i++)
+        same &= b2[i] == (char)(i * 7);
+    CHECK(same, "tight: realloc in place kept the bytes");
+    fa_free(h, a); /* the only hole: 416 bytes */
+    char *s1 = fa_malloc(h, 40);
+    CHECK(s1 == a + 416 - 48, "tight: a small block should be cut from the hole's high end");
     CHECK_EQ(fa_heap_check(h, stderr, NULL), 0);
     fa_heap_destroy(h);
 }
@@ -193,6 +199,6 @@ int main(void) {
     best_fit_model("tight");
     checker_sees_broken_index();
     tight_keeps_sizes_apart();
-    tight_realloc_grows_down();
+    tight_realloc_in_place();
     return check_finish("core_index");
 }
