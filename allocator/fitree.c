@@ -67,7 +67,11 @@ static fa_block *ft_balance(fa_block *n, fa_block *l, fa_block *r) {
         ft_fix(rl, n, r);
         return rl;
     }
-    ft_fix(n, l, r);
+    /* Balanced: write n only when its children or height change (most
+     * levels of an insert or remove, and a store is a dirtied line). */
+    unsigned height = 1 + (hl > hr ? hl : hr);
+    if (l != ft_l(n) || r != ft_r(n) || height != ft_h(n))
+        ft_set(n, l, r, height);
     return n;
 }
 
