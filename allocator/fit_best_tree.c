@@ -35,7 +35,7 @@ static long abt_check(fa_heap *h, FILE *log, size_t *listed) {
 
 const fa_policy fa_policy_best_tree = {
     .name = "best-tree",
-    .summary = "address-ordered best fit over an AVL tree of free blocks: O(log n) per op",
+    .summary = "address-ordered best fit over AVL trees of free blocks, one per size bin: O(log n)",
     .flags = FA_POL_COALESCE,
     .state_size = sizeof(abt_state),
     .init = abt_init,
