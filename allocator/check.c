@@ -14,7 +14,9 @@
  *  - the epilogue is a used header of size 0;
  *  - the pointer bitmap has a bit at exactly the used blocks' payloads;
  *  - no two adjacent free blocks where the policy coalesces, and no free
- *    block at the top of the heap (the break would have come down);
+ *    block at the top of the heap (the break would have come down) unless
+ *    the policy holds one back there (FA_POL_HOLDS_TOP; its check says
+ *    which);
  *  - the policy's lists hold exactly the free blocks (its check counts the
  *    listed blocks; each listed block is checked to be free and in the
  *    heap by fl_check), plus the policy's own invariants.
@@ -176,7 +178,7 @@ long fa_heap_check(fa_heap *h, FILE *log, fa_stats *st) {
         if (end->head != (FA_B_ALLOC | (prev_used ? FA_B_PREV_ALLOC : 0)))
             fa_report(log, &bad, "epilogue header %#zx is wrong (last block %s)", end->head,
                       prev_used ? "used" : "free");
-        if (coalesces && !prev_used)
+        if (coalesces && !prev_used && !(h->pol->flags & FA_POL_HOLDS_TOP))
             fa_report(log, &bad, "the heap ends in a free block; the break should have come down");
     } else if (b > end) {
         fa_report(log, &bad, "blocks run past the epilogue");

@@ -642,3 +642,7 @@ int fa_bit_is_set(const fa_heap *h, const void *payload) {
 size_t fa_requested(const fa_heap *h, const void *payload) {
     return h->reqs ? h->reqs[granule(h, payload)] : 0;
 }
+
+/* The boundary-tag operations, for a policy that drives its own malloc,
+ * free or realloc around them (heap_impl.h). */
+void fa_bt_place(fa_heap *h, fa_block *b, size_t asize) { place(h, b, asize); }

@@ -127,6 +127,10 @@ static inline void fa_blk_mark_free(fa_block *b, size_t size) {
 /* Room for tlsf's state at the start of a policy state that layers its
  * own blocks over tlsf's (segstore); fit_tlsf.c checks that it is enough. */
 #define FA_TLSF_STATE_BYTES ((size_t)8192)
+#define FA_POL_HOLDS_TOP 4u /* the heap may end in one free block that the
+                               policy holds back (its check says which);
+                               otherwise that block would have been given
+                               back by lowering the break */
 
 /*
  * The table every fit policy exports. Contract:
@@ -146,6 +150,11 @@ static inline void fa_blk_mark_free(fa_block *b, size_t size) {
  *            engine drives with find/insert/remove. A policy with its own
  *            block discipline (buddy) supplies all three; they receive
  *            already-validated blocks and never touch the pointer bitmap.
+ *            A boundary-tag policy that decides more than which free block
+ *            to take (where in it, when to grow, how to realloc: tight)
+ *            supplies them too and builds them from the engine's own
+ *            operations, fa_bt_place/fa_bt_release/fa_bt_realloc below,
+ *            which call back its insert and remove.
  *  - p_malloc/p_free/p_realloc/p_usable/p_classify: for a policy whose
  *            small blocks have no header (segstore), the engine never
  *            reads the word before a payload: it validates pointers with
@@ -258,6 +267,11 @@ void fa_brk_shrink(fa_heap *h, char *new_end);
  * at the break; a used block's payload resized to n bytes, in place or
  * moved. */
 void *fa_bt_alloc(fa_heap *h, size_t asize);
+/* And for a policy that drives its own malloc around the engine's split
+ * (tight): free block b, already off the lists, becomes a used block of
+ * asize at its low end; the rest, when it can stand as a block, goes on
+ * the lists (pol->insert). */
+void fa_bt_place(fa_heap *h, fa_block *b, size_t asize);
 void fa_bt_release(fa_heap *h, fa_block *b);
 void *fa_bt_realloc(fa_heap *h, fa_block *b, size_t n);
 

@@ -16,10 +16,12 @@
     X(first_ao, "first-ao")  \
     X(next, "next")          \
     X(best, "best")          \
+    X(best_tree, "best-tree") \
     X(worst, "worst")        \
     X(segfit, "segfit")      \
     X(tlsf, "tlsf")          \
     X(segstore, "segstore")  \
-    X(buddy, "buddy")
+    X(buddy, "buddy")        \
+    X(tight, "tight")
 
 #endif

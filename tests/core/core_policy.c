@@ -6,7 +6,8 @@
  * hole on its list, best fit the 500-byte one, worst fit the 2000-byte one,
  * segfit and tlsf the smallest hole whose class fits. Next fit is shown to
  * resume at the remainder it stopped in, where first fit in address order
- * goes back to a lower hole. Buddy splits a fresh block in halves down to
+ * goes back to a lower hole. Best-tree takes the lower of two equal
+ * holes whichever was freed last. Buddy splits a fresh block in halves down to
  * the request and merges them all back on free.
  */
 #include "check.h"
@@ -88,6 +89,28 @@ static void next_fit_resumes(void) {
     }
 }
 
+/* Address-ordered best fit: of two equal holes, the lower one, whatever
+ * the order they were freed in. */
+static void lowest_of_equals(const char *pol) {
+    for (int order = 0; order < 2; order++) {
+        fa_heap *h = fa_heap_create(pol, NULL);
+        CHECK(h != NULL, "heap for %s", pol);
+        if (!h)
+            return;
+        char *lo = fa_malloc(h, 300);
+        fa_malloc(h, 16);
+        char *hi = fa_malloc(h, 300);
+        fa_malloc(h, 16);
+        fa_free(h, order ? lo : hi);
+        fa_free(h, order ? hi : lo);
+        char *p = fa_malloc(h, 300);
+        CHECK(p == lo, "%s: of two equal holes (freed %s first) the lower should be taken", pol,
+              order ? "lower" : "upper");
+        CHECK(fa_heap_check(h, stderr, NULL) == 0, "%s: heap check", pol);
+        fa_heap_destroy(h);
+    }
+}
+
 static int collect(void *ctx, size_t off, size_t size, int used) {
     size_t *v = ctx;
     size_t n = v[0]++;
@@ -145,6 +168,8 @@ int main(void) {
     expect_hole("first-ao", 1, "2000-byte hole");
     expect_hole("best", 0, "500-byte hole");
     expect_hole("best", 1, "500-byte hole");
+    expect_hole("best-tree", 0, "500-byte hole");
+    expect_hole("best-tree", 1, "500-byte hole");
     expect_hole("worst", 0, "2000-byte hole");
     expect_hole("worst", 1, "2000-byte hole");
     expect_hole("segfit", 0, "500-byte hole");
@@ -152,6 +177,7 @@ int main(void) {
     expect_hole("tlsf", 0, "500-byte hole");
     expect_hole("tlsf", 1, "500-byte hole");
     next_fit_resumes();
+    lowest_of_equals("best-tree");
     buddy_textbook();
     return check_finish("core_policy");
 }
