@@ -13,6 +13,13 @@
  *   int_frag = bytes in used blocks - live payload, at the footprint peak
  * util, frag4 and frag3 are undefined (FB_UNDEF) when the peak payload is
  * 0; ext_frag when the allocator cannot count its free blocks.
+ *
+ * Under a budget the first replay may take FB_SPACE_SHARE of the pass's
+ * time; when it cannot finish, every figure is the prefix's: the peaks
+ * over the ops it replayed, and util = peak payload of the prefix / peak
+ * footprint of the prefix, with space_ops saying how many ops. The replay
+ * to the peak gets the rest; when even that does not fit, ext_frag,
+ * int_frag and the heap map are left out (the row's detail says so).
  */
 #include "passes.h"
 #include "replay_loop.h"
@@ -21,6 +28,7 @@
 #include <string.h>
 
 #define TIMELINE_POINTS 400
+#define FB_SPACE_SHARE 0.7
 
 typedef struct space_ctx {
     const fb_allocator *a;
@@ -92,14 +100,24 @@ static int span_block(void *ctx, size_t off, size_t size, int used) {
     return 0;
 }
 
+static const fb_replay_hooks no_hooks;
+
 /* Free-block statistics and the heap map at the footprint peak: replay
  * again up to that op, which is cheaper than walking the heap at every
- * new peak. */
-static void at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb_replay_opts *o,
-                    const fb_alloc_hint *hint) {
+ * new peak. 0, or -1 when the budget ran out before the peak (nothing
+ * measured then). */
+static int at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                   const fb_alloc_hint *hint, const fb_budget *b) {
     fb_row *row = c->row;
     void *heap = a->create(hint);
-    if (heap && fb_replay_range(t, 0, c->peak_op + 1, a, heap, c->tb.ptr) == 0) {
+    size_t reached = 0;
+    fb_budget to_peak = {.end = b->end}; /* the op cap is already in peak_op */
+    int rc = 0;
+    if (heap && fb_replay_budgeted(t, 0, c->peak_op + 1, a, heap, c->tb.ptr, &no_hooks, NULL,
+                                   &to_peak, &reached) == 0 &&
+        reached < c->peak_op + 1)
+        rc = -1;
+    else if (heap && reached == c->peak_op + 1) {
         fb_free_stats fs;
         if (a->free_stats && a->free_stats(heap, &fs) == 0) {
             row->ext_frag = fs.free_bytes ? 1.0 - (double)fs.largest_free / (double)fs.free_bytes : 0;
@@ -119,9 +137,11 @@ static void at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const f
         fb_free_live(a, heap, c->tb.ptr, c->tb.n);
         a->destroy(heap);
     }
+    return rc;
 }
 
-int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
+int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                  const fb_budget *b, fb_row *row) {
     space_ctx c = {.a = a, .row = row};
     fb_alloc_hint hint = fb_replay_hint(t, 0);
     if (fb_tables_open(&c.tb, t, 1, 0, row, "space"))
@@ -139,9 +159,16 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
     c.stride = t->num_ops / TIMELINE_POINTS + 1;
     c.sample = a->footprint_sampled ? t->num_ops / 1000 + 1 : 1;
     c.last = t->num_ops ? t->num_ops - 1 : 0;
-    int rc = fb_replay_loop(t, 0, t->num_ops, a, c.heap, c.tb.ptr, &space_hooks, &c) ? -1 : 0;
+    fb_budget first = fb_budget_part(b, FB_SPACE_SHARE);
+    size_t done = 0;
+    int rc = fb_replay_budgeted(t, 0, t->num_ops, a, c.heap, c.tb.ptr, &space_hooks, &c, &first,
+                                &done) ? -1 : 0;
+    if (rc == 0 && done < t->num_ops && done && c.timeline && done - 1 != c.last &&
+        (done - 1) % c.stride != 0)
+        fprintf(c.timeline, "%zu,%" PRIu64 ",%" PRIu64 "\n", done, c.live, a->footprint(c.heap));
     if (c.timeline)
         fclose(c.timeline);
+    row->space_ops = done;
     fb_free_live(a, c.heap, c.tb.ptr, c.tb.n);
     a->destroy(c.heap);
 
@@ -154,8 +181,13 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
         row->frag4 = (double)c.heap_peak / (double)c.peak_payload - 1;
         row->frag3 = c.live_at_peak ? (double)c.heap_peak / (double)c.live_at_peak - 1 : FB_UNDEF;
     }
-    if (rc == 0 && (a->free_stats || a->walk))
-        at_peak(&c, t, a, o, &hint);
+    if (rc == 0 && (a->free_stats || a->walk) && done &&
+        at_peak(&c, t, a, o, &hint, b) != 0) {
+        char *d = row->detail + strlen(row->detail);
+        snprintf(d, sizeof row->detail - (size_t)(d - row->detail), "%sno ext_frag, int_frag "
+                 "or heap map: the replay to the peak did not fit the budget",
+                 row->detail[0] ? "; " : "");
+    }
     fb_tables_close(&c.tb);
     return rc;
 }

@@ -121,6 +121,21 @@ void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
 
 /* ------------------------------------------------------------- the cell */
 
+/* Each pass's share of the time left in the cell's budget when it starts;
+ * what a pass leaves unused goes to the ones after it. The space pass
+ * comes first and takes the most, since a prefix's utilization says less
+ * of the whole trace than a prefix's throughput does. */
+#define FB_BUDGET_SHARES {0.6, 0.35, 0.75, 1.0}
+
+/* Adds "NAME N/M ops" to the partial message when the pass covered a
+ * prefix only. */
+static void note_prefix(char *buf, size_t len, const char *name, uint64_t done, uint64_t ops) {
+    size_t n = strlen(buf);
+    if (done < ops && n < len)
+        snprintf(buf + n, len - n, "%s%s %" PRIu64 "/%" PRIu64 " ops", n ? ", " : "", name, done,
+                 ops);
+}
+
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
     fb_row_clear(row);
     snprintf(row->trace, sizeof row->trace, "%s", t->name);
@@ -133,15 +148,21 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
     static const struct {
         unsigned bit;
         const char *name;
-        int (*run)(const trace *, const fb_allocator *, const fb_replay_opts *, fb_row *);
+        int (*run)(const trace *, const fb_allocator *, const fb_replay_opts *, const fb_budget *,
+                   fb_row *);
     } order[] = {{FB_PASS_SPACE, "space", fb_pass_space},
                  {FB_PASS_CHECK, "correctness", fb_pass_check},
                  {FB_PASS_TIME, "throughput", fb_pass_time},
                  {FB_PASS_LATENCY, "latency", fb_pass_latency}};
+    static const double shares[] = FB_BUDGET_SHARES;
+    _Static_assert(sizeof shares / sizeof shares[0] == sizeof order / sizeof order[0],
+                   "one budget share per pass");
+    fb_budget cell = {.end = o->budget_end, .ops = o->budget_ops};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(passes & order[i].bit))
             continue;
-        if (order[i].run(t, a, o, row))
+        fb_budget b = fb_budget_part(&cell, shares[i]);
+        if (order[i].run(t, a, o, &b, row))
             return 1;
         if (o->progress) {
             fb_row so_far = *row;
@@ -149,6 +170,25 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
             snprintf(so_far.detail, sizeof so_far.detail, "%s", order[i].name);
             o->progress(&so_far, o->progress_ctx);
         }
+    }
+    /* A pass that passed leaves the detail empty unless a figure of its
+     * own is missing (the space pass's heap map); either makes the cell
+     * partial. */
+    char cut[160] = "";
+    if (passes & FB_PASS_SPACE)
+        note_prefix(cut, sizeof cut, "space", row->space_ops, t->num_ops);
+    if (passes & FB_PASS_CHECK)
+        note_prefix(cut, sizeof cut, "correctness", row->check_ops, t->num_ops);
+    if (passes & FB_PASS_TIME)
+        note_prefix(cut, sizeof cut, "throughput", row->timed_ops, t->num_ops);
+    if (passes & FB_PASS_LATENCY)
+        note_prefix(cut, sizeof cut, "latency", row->lat_ops, t->num_ops);
+    if (cut[0] || row->detail[0]) {
+        char missing[sizeof row->detail];
+        snprintf(missing, sizeof missing, "%s", row->detail);
+        snprintf(row->status, sizeof row->status, "partial");
+        snprintf(row->detail, sizeof row->detail, "%s%s%s%.90s", cut[0] ? "budget reached: " : "", cut,
+                 cut[0] && missing[0] ? "; " : "", missing);
     }
     return 0;
 }

@@ -16,6 +16,15 @@
  * the first failure, whose status and detail go in the row; the later
  * passes are skipped. Nothing here forks: cell/ runs this in a child
  * process of its own.
+ *
+ * Budgets. A cell may be given an end (budget_end, on fb_now's clock);
+ * each pass then gets a share of the time left when it starts (replay.c,
+ * FB_BUDGET_SHARES) and replays only the prefix of the trace that fits in
+ * it, so a slow allocator ends with figures for the ops it did instead of
+ * none. budget_ops caps every replay at that many ops the same way, for
+ * tests that need a cut they can predict. A pass that covered fewer ops
+ * than the trace has says how many in its column (space_ops, check_ops,
+ * timed_ops, lat_ops), and the cell's status is then `partial`.
  */
 #ifndef FB_REPLAY_H
 #define FB_REPLAY_H
@@ -37,6 +46,8 @@ typedef struct fb_replay_opts {
      * "running", detail naming the pass); NULL: not called. */
     void (*progress)(const fb_row *row, void *ctx);
     void *progress_ctx;
+    double budget_end;    /* fb_now() by which the passes must be done; 0: none */
+    size_t budget_ops;    /* every replay covers at most this many ops; 0: all */
 } fb_replay_opts;
 
 enum { FB_PASS_CHECK = 1, FB_PASS_SPACE = 2, FB_PASS_TIME = 4, FB_PASS_LATENCY = 8 };
