@@ -18,8 +18,9 @@
  * time; when it cannot finish, every figure is the prefix's: the peaks
  * over the ops it replayed, and util = peak payload of the prefix / peak
  * footprint of the prefix, with space_ops saying how many ops. The replay
- * to the peak gets the rest; when even that does not fit, ext_frag,
- * int_frag and the heap map are left out (the row's detail says so).
+ * to the peak gets the rest (a prefix that ends at its footprint peak
+ * needs none); when even that does not fit, ext_frag, int_frag and the
+ * heap map are left out (the row's detail says so).
  */
 #include "passes.h"
 #include "replay_loop.h"
@@ -28,7 +29,7 @@
 #include <string.h>
 
 #define TIMELINE_POINTS 400
-#define FB_SPACE_SHARE 0.7
+#define FB_SPACE_SHARE 0.7 /* of the pass's time for the first replay */
 
 typedef struct space_ctx {
     const fb_allocator *a;
@@ -102,36 +103,43 @@ static int span_block(void *ctx, size_t off, size_t size, int used) {
 
 static const fb_replay_hooks no_hooks;
 
-/* Free-block statistics and the heap map at the footprint peak: replay
+/* ext_frag, int_frag and the heap map of heap, which stands where the
+ * footprint peaked. */
+static void peak_figures(space_ctx *c, void *heap, const trace *t, const fb_allocator *a,
+                         const fb_replay_opts *o) {
+    fb_row *row = c->row;
+    fb_free_stats fs;
+    if (a->free_stats && a->free_stats(heap, &fs) == 0) {
+        row->ext_frag = fs.free_bytes ? 1.0 - (double)fs.largest_free / (double)fs.free_bytes : 0;
+        row->int_frag = fs.used_bytes > c->live_at_peak ? fs.used_bytes - c->live_at_peak : 0;
+    }
+    FILE *hm = a->walk ? fb_cell_file(o, "heapmap", t, a) : NULL;
+    if (hm) {
+        span_writer w = {.out = hm};
+        fprintf(hm, "offset,size,used\n");
+        a->walk(heap, span_block, &w);
+        if (w.open)
+            fprintf(hm, "%zu,%zu,%d\n", w.start, w.size, w.used);
+        fclose(hm);
+    }
+}
+
+/* The same at the footprint peak of a replay that went past it: replay
  * again up to that op, which is cheaper than walking the heap at every
- * new peak. 0, or -1 when the budget ran out before the peak (nothing
+ * new peak. 0, or -1 when budget b ran out before the peak (nothing
  * measured then). */
 static int at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb_replay_opts *o,
                    const fb_alloc_hint *hint, const fb_budget *b) {
-    fb_row *row = c->row;
     void *heap = a->create(hint);
     size_t reached = 0;
     fb_budget to_peak = {.end = b->end}; /* the op cap is already in peak_op */
     int rc = 0;
     if (heap && fb_replay_budgeted(t, 0, c->peak_op + 1, a, heap, c->tb.ptr, &no_hooks, NULL,
-                                   &to_peak, &reached) == 0 &&
-        reached < c->peak_op + 1)
-        rc = -1;
-    else if (heap && reached == c->peak_op + 1) {
-        fb_free_stats fs;
-        if (a->free_stats && a->free_stats(heap, &fs) == 0) {
-            row->ext_frag = fs.free_bytes ? 1.0 - (double)fs.largest_free / (double)fs.free_bytes : 0;
-            row->int_frag = fs.used_bytes > c->live_at_peak ? fs.used_bytes - c->live_at_peak : 0;
-        }
-        FILE *hm = a->walk ? fb_cell_file(o, "heapmap", t, a) : NULL;
-        if (hm) {
-            span_writer w = {.out = hm};
-            fprintf(hm, "offset,size,used\n");
-            a->walk(heap, span_block, &w);
-            if (w.open)
-                fprintf(hm, "%zu,%zu,%d\n", w.start, w.size, w.used);
-            fclose(hm);
-        }
+                                   &to_peak, &reached) == 0) {
+        if (reached == c->peak_op + 1)
+            peak_figures(c, heap, t, a, o);
+        else
+            rc = -1;
     }
     if (heap) {
         fb_free_live(a, heap, c->tb.ptr, c->tb.n);
@@ -169,6 +177,12 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
     if (c.timeline)
         fclose(c.timeline);
     row->space_ops = done;
+    /* A prefix whose footprint peaked at its last op (a heap still
+     * growing) is at its peak now: no second replay needed. */
+    int at_end = rc == 0 && done && done < t->num_ops && c.peak_op + 1 == done &&
+                 !a->footprint_sampled && (a->free_stats || a->walk);
+    if (at_end)
+        peak_figures(&c, c.heap, t, a, o);
     fb_free_live(a, c.heap, c.tb.ptr, c.tb.n);
     a->destroy(c.heap);
 
@@ -181,7 +195,7 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
         row->frag4 = (double)c.heap_peak / (double)c.peak_payload - 1;
         row->frag3 = c.live_at_peak ? (double)c.heap_peak / (double)c.live_at_peak - 1 : FB_UNDEF;
     }
-    if (rc == 0 && (a->free_stats || a->walk) && done &&
+    if (rc == 0 && (a->free_stats || a->walk) && done && !at_end &&
         at_peak(&c, t, a, o, &hint, b) != 0) {
         char *d = row->detail + strlen(row->detail);
         snprintf(d, sizeof row->detail - (size_t)(d - row->detail), "%sno ext_frag, int_frag "

@@ -125,7 +125,7 @@ void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
  * what a pass leaves unused goes to the ones after it. The space pass
  * comes first and takes the most, since a prefix's utilization says less
  * of the whole trace than a prefix's throughput does. */
-#define FB_BUDGET_SHARES {0.6, 0.35, 0.75, 1.0}
+#define FB_BUDGET_SHARES {0.7, 0.35, 0.75, 1.0}
 
 /* Adds "NAME N/M ops" to the partial message when the pass covered a
  * prefix only. */
