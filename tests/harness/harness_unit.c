@@ -20,6 +20,7 @@
 #include "replay.h"
 #include "trace.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -342,6 +343,87 @@ static void own_limits(int trace_fd) {
           "and nothing", st, sent);
 }
 
+/* Pid of a live cell process whose command line holds "__cell" and dir,
+ * or 0. A zombie (dead, not yet reaped by whoever inherited it) counts as
+ * gone. */
+static pid_t find_cell(const char *dir) {
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+    while (d && !found && (e = readdir(d))) {
+        char path[300], buf[4096], st[512];
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        int has_cell = 0, has_dir = 0;
+        for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1) {
+            buf[n] = 0;
+            has_cell |= !strcmp(buf + i, "__cell");
+            has_dir |= !strcmp(buf + i, dir);
+        }
+        if (!has_cell || !has_dir)
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        fd = open(path, O_RDONLY);
+        n = fd >= 0 ? read(fd, st, sizeof st - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        st[n > 0 ? n : 0] = 0;
+        const char *rp = strrchr(st, ')');
+        if (rp && rp[1] == ' ' && rp[2] != 'Z')
+            found = (pid_t)atoi(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* A run killed with SIGKILL while its cell hangs: the cell dies with it,
+ * long before the cell's --timeout would have stopped it. */
+static void orphan_cell(int trace_fd) {
+    char dir[] = "/tmp/fb_orphan.XXXXXX";
+    CHECK_STOP(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+    pid_t run = fork();
+    CHECK_STOP(run >= 0, "fork: %s", strerror(errno));
+    if (run == 0) {
+        fb_replay_opts o;
+        quick(&o);
+        o.outdir = dir;
+        fb_allocator a = br_hang;
+        a.available = always;
+        fb_cell_spec spec = {trace_fd, "long", &a, &o, 30.0, 0};
+        fb_row row;
+        fb_cell_run(&spec, &row);
+        _exit(0);
+    }
+    pid_t cell = 0;
+    for (int i = 0; i < 200 && !(cell = find_cell(dir)); i++)
+        usleep(25000);
+    CHECK(cell > 0, "no cell process seen for the run");
+    usleep(200000);
+    kill(run, SIGKILL);
+    waitpid(run, NULL, 0);
+    /* The death signal is at once; the cell's own check of its parent
+     * within half a second. Give it 5 s on a loaded machine: its own
+     * --timeout (30 s) is far off. */
+    pid_t left = cell;
+    for (int i = 0; i < 100 && (left = find_cell(dir)); i++)
+        usleep(50000);
+    CHECK(left == 0, "cell %d still running after its run was killed", (int)left);
+    if (left)
+        kill(left, SIGKILL);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0, "%s failed", cmd);
+}
+
 static void child_breakage(void) {
     size_t len;
     char *txt = make_long_trace(&len);
@@ -398,6 +480,7 @@ static void child_breakage(void) {
     CHECK(row.rss_peak_kb > 64 * 1024 && row.rss_peak_kb < 1024 * 1024,
           "hog: peak RSS %llu KiB, want just over the 64 MiB limit", (unsigned long long)row.rss_peak_kb);
     own_limits(fd);
+    orphan_cell(fd);
     close(fd);
     trace_free(&t);
     free(txt);
