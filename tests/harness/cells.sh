@@ -64,10 +64,10 @@ orphan)
     start=$(date +%s.%N)
     "$fb" run -q -a dmm --timeout $timeout -o "$tmp/res" "$tmp/slow.rep" >/dev/null 2>&1 &
     run=$!
-    cells() { # pids of cells writing into $tmp/res
-        for d in /proc/[0-9]*; do
-            c=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
-            case $c in *" __cell "*"$tmp/res"*) echo "${d#/proc/}" ;; esac
+    cells() { # pids of cells writing into $tmp/res (a zombie's cmdline is empty)
+        local f
+        for f in $(grep -l -a -F -- "$tmp/res" /proc/[0-9]*/cmdline 2>/dev/null); do
+            grep -q -a -F -- __cell "$f" 2>/dev/null && { f=${f#/proc/}; echo "${f%/cmdline}"; }
         done
     }
     cell=
