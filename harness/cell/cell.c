@@ -65,11 +65,6 @@ static int calls_open(volatile uint64_t **calls) {
 #define CELL_EXIT_TIMEOUT 124
 #define CELL_EXIT_OOM 125
 
-/* The passes of a cell must be done by this fraction of --timeout, which
- * leaves the rest for starting, sending the row and a pass that overruns
- * its budget a little (replay.h, Budgets). */
-#define CELL_BUDGET_SHARE 0.85
-
 static int write_all(int fd, const void *buf, size_t n) {
     const char *p = buf;
     while (n) {
@@ -510,7 +505,7 @@ int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const c
     o.fixed_reps = (unsigned)strtoul(argv[6], NULL, 10);
     o.check_every = (size_t)strtoull(argv[7], NULL, 10);
     o.passes = (unsigned)strtoul(argv[8], NULL, 10);
-    o.budget_end = timeout_s > 0 ? started + CELL_BUDGET_SHARE * timeout_s : 0;
+    o.budget_end = timeout_s > 0 ? started + fb_budget_cell_share * timeout_s : 0;
     snprintf(row.allocator, sizeof row.allocator, "%s", argv[2]);
     /* For tests: a budget in ops, which cuts every pass at the same op on
      * any machine (README, "Budgets"). */

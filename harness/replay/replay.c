@@ -121,11 +121,15 @@ void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
 
 /* ------------------------------------------------------------- the cell */
 
+/* The rest of the time limit is for starting the cell, sending its row,
+ * and a pass that overruns its budget a little. */
+const double fb_budget_cell_share = 0.85;
+
 /* Each pass's share of the time left in the cell's budget when it starts;
  * what a pass leaves unused goes to the ones after it. The space pass
  * comes first and takes the most, since a prefix's utilization says less
  * of the whole trace than a prefix's throughput does. */
-#define FB_BUDGET_SHARES {0.7, 0.35, 0.75, 1.0}
+const double fb_budget_shares[4] = {0.7, 0.35, 0.75, 1.0};
 
 /* Adds "NAME N/M ops" to the partial message when the pass covered a
  * prefix only. */
@@ -154,14 +158,14 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
                  {FB_PASS_CHECK, "correctness", fb_pass_check},
                  {FB_PASS_TIME, "throughput", fb_pass_time},
                  {FB_PASS_LATENCY, "latency", fb_pass_latency}};
-    static const double shares[] = FB_BUDGET_SHARES;
-    _Static_assert(sizeof shares / sizeof shares[0] == sizeof order / sizeof order[0],
+    _Static_assert(sizeof fb_budget_shares / sizeof fb_budget_shares[0] ==
+                       sizeof order / sizeof order[0],
                    "one budget share per pass");
     fb_budget cell = {.end = o->budget_end, .ops = o->budget_ops};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(passes & order[i].bit))
             continue;
-        fb_budget b = fb_budget_part(&cell, shares[i]);
+        fb_budget b = fb_budget_part(&cell, fb_budget_shares[i]);
         if (order[i].run(t, a, o, &b, row))
             return 1;
         if (o->progress) {

@@ -18,10 +18,10 @@
  * process of its own.
  *
  * Budgets. A cell may be given an end (budget_end, on fb_now's clock);
- * each pass then gets a share of the time left when it starts (replay.c,
- * FB_BUDGET_SHARES) and replays only the prefix of the trace that fits in
- * it, so a slow allocator ends with figures for the ops it did instead of
- * none. budget_ops caps every replay at that many ops the same way, for
+ * each pass then gets a share of the time left when it starts
+ * (fb_budget_shares, below) and replays only the prefix of the trace that
+ * fits in it, so a slow allocator ends with figures for the ops it did
+ * instead of none. budget_ops caps every replay at that many ops the same way, for
  * tests that need a cut they can predict. A pass that covered fewer ops
  * than the trace has says how many in its column (space_ops, check_ops,
  * timed_ops, lat_ops), and the cell's status is then `partial`.
@@ -51,6 +51,13 @@ typedef struct fb_replay_opts {
 } fb_replay_opts;
 
 enum { FB_PASS_CHECK = 1, FB_PASS_SPACE = 2, FB_PASS_TIME = 4, FB_PASS_LATENCY = 8 };
+
+/* The budgets, in one place (replay.c): a cell's passes must end within
+ * fb_budget_cell_share of its time limit, and each pass, in the order
+ * space, correctness, throughput, latency, may take fb_budget_shares[i] of
+ * what is left of that when it starts. */
+extern const double fb_budget_cell_share;
+extern const double fb_budget_shares[4];
 
 void fb_replay_defaults(fb_replay_opts *o);
 
