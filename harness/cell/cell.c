@@ -462,13 +462,13 @@ static int guard_start(pid_t parent, double timeout_s, uint64_t max_rss_kb) {
     guard.rss_kb = max_rss_kb ? max_rss_kb + max_rss_kb / 8 + 64 * 1024 : 0;
     if (timeout_s > 0) {
         struct rlimit rl;
-        if (getrlimit(RLIMIT_CPU, &rl) == 0) {
-            rlim_t soft = (rlim_t)(timeout_s + margin) + 2;
-            if (rl.rlim_max != RLIM_INFINITY && soft + 1 > rl.rlim_max)
-                soft = rl.rlim_max > 1 ? rl.rlim_max - 1 : rl.rlim_max;
-            rl.rlim_cur = soft;
-            rl.rlim_max = rl.rlim_max == RLIM_INFINITY || soft + 1 < rl.rlim_max ? soft + 1
-                                                                                 : rl.rlim_max;
+        rlim_t want = (rlim_t)(timeout_s + margin) + 2;
+        /* SIGXCPU at the soft limit, SIGKILL a second later; a stricter
+         * limit already set stays. */
+        if (getrlimit(RLIMIT_CPU, &rl) == 0 &&
+            (rl.rlim_max == RLIM_INFINITY || want + 1 <= rl.rlim_max)) {
+            rl.rlim_cur = want;
+            rl.rlim_max = want + 1;
             setrlimit(RLIMIT_CPU, &rl);
         }
     }

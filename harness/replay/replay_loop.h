@@ -91,18 +91,21 @@ fb_replay_budgeted(const trace *t, size_t from, size_t upto, const fb_allocator 
                    size_t *reached) {
     if (b->ops && upto > b->ops)
         upto = b->ops > from ? b->ops : from;
+    if (!b->end) {
+        size_t r = fb_replay_loop(t, from, upto, a, heap, ptr, h, ctx);
+        *reached = r ? r - 1 : upto;
+        return r;
+    }
     size_t i = from, chunk = 256;
     while (i < upto) {
         size_t n = upto - i < chunk ? upto - i : chunk;
-        double t0 = b->end ? fb_now() : 0;
+        double t0 = fb_now();
         size_t r = fb_replay_loop(t, i, i + n, a, heap, ptr, h, ctx);
         if (r) {
             *reached = r - 1;
             return r;
         }
         i += n;
-        if (!b->end)
-            continue;
         double t1 = fb_now();
         if (t1 >= b->end)
             break;
