@@ -245,8 +245,7 @@ int fb_pass_check(const trace *t, const fb_allocator *a, const fb_replay_opts *o
                               done < t->num_ops ? "at the end of the checked prefix"
                                                 : "at the end of the trace");
         }
-    fb_free_live(a, c.heap, c.tb.ptr, c.tb.n);
-    a->destroy(c.heap);
+    fb_heap_discard(a, c.heap, c.tb.ptr, c.tb.n);
     iv_destroy(c.iv);
     fb_tables_close(&c.tb);
     return rc;

@@ -82,12 +82,20 @@ typedef struct span_writer {
     FILE *out;
     size_t start, size;
     int used, open;
+    double end; /* the budget's end (0: none); past it the walk stops */
+    int cut;
 } span_writer;
 
 /* The heap map merges neighbouring blocks in the same state into one span:
- * the picture is of used and free stretches, and the file stays small. */
+ * the picture is of used and free stretches, and the file stays small. A
+ * walk that runs past the budget stops (a heap walk is not a replay: an
+ * allocator may walk slowly). */
 static int span_block(void *ctx, size_t off, size_t size, int used) {
     span_writer *w = ctx;
+    if (w->end && fb_now() > w->end) {
+        w->cut = 1;
+        return 1;
+    }
     if (w->open && w->used == used && w->start + w->size == off) {
         w->size += size;
         return 0;
@@ -104,9 +112,10 @@ static int span_block(void *ctx, size_t off, size_t size, int used) {
 static const fb_replay_hooks no_hooks;
 
 /* ext_frag, int_frag and the heap map of heap, which stands where the
- * footprint peaked. */
-static void peak_figures(space_ctx *c, void *heap, const trace *t, const fb_allocator *a,
-                         const fb_replay_opts *o) {
+ * footprint peaked. 0, or -2 when the walk for the heap map did not fit
+ * budget b (no heap map then). */
+static int peak_figures(space_ctx *c, void *heap, const trace *t, const fb_allocator *a,
+                        const fb_replay_opts *o, const fb_budget *b) {
     fb_row *row = c->row;
     fb_free_stats fs;
     if (a->free_stats && a->free_stats(heap, &fs) == 0) {
@@ -114,20 +123,26 @@ static void peak_figures(space_ctx *c, void *heap, const trace *t, const fb_allo
         row->int_frag = fs.used_bytes > c->live_at_peak ? fs.used_bytes - c->live_at_peak : 0;
     }
     FILE *hm = a->walk ? fb_cell_file(o, "heapmap", t, a) : NULL;
+    int rc = 0;
     if (hm) {
-        span_writer w = {.out = hm};
+        span_writer w = {.out = hm, .end = b->end};
         fprintf(hm, "offset,size,used\n");
         a->walk(heap, span_block, &w);
-        if (w.open)
+        if (w.open && !w.cut)
             fprintf(hm, "%zu,%zu,%d\n", w.start, w.size, w.used);
         fclose(hm);
+        if (w.cut) {
+            fb_cell_file_remove(o, "heapmap", t, a);
+            rc = -2;
+        }
     }
+    return rc;
 }
 
 /* The same at the footprint peak of a replay that went past it: replay
  * again up to that op, which is cheaper than walking the heap at every
- * new peak. 0, or -1 when budget b ran out before the peak (nothing
- * measured then). */
+ * new peak. 0, -1 when budget b ran out before the peak (nothing
+ * measured then), or -2 as peak_figures. */
 static int at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb_replay_opts *o,
                    const fb_alloc_hint *hint, const fb_budget *b) {
     void *heap = a->create(hint);
@@ -136,14 +151,10 @@ static int at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb
     int rc = 0;
     if (heap && fb_replay_budgeted(t, 0, c->peak_op + 1, a, heap, c->tb.ptr, &no_hooks, NULL,
                                    &to_peak, &reached) == 0) {
-        if (reached == c->peak_op + 1)
-            peak_figures(c, heap, t, a, o);
-        else
-            rc = -1;
+        rc = reached == c->peak_op + 1 ? peak_figures(c, heap, t, a, o, b) : -1;
     }
     if (heap) {
-        fb_free_live(a, heap, c->tb.ptr, c->tb.n);
-        a->destroy(heap);
+        fb_heap_discard(a, heap, c->tb.ptr, c->tb.n);
     }
     return rc;
 }
@@ -181,10 +192,8 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
      * growing) is at its peak now: no second replay needed. */
     int at_end = rc == 0 && done && done < t->num_ops && c.peak_op + 1 == done &&
                  !a->footprint_sampled && (a->free_stats || a->walk);
-    if (at_end)
-        peak_figures(&c, c.heap, t, a, o);
-    fb_free_live(a, c.heap, c.tb.ptr, c.tb.n);
-    a->destroy(c.heap);
+    int no_map = at_end ? peak_figures(&c, c.heap, t, a, o, b) : 0;
+    fb_heap_discard(a, c.heap, c.tb.ptr, c.tb.n);
 
     row->peak_payload = c.peak_payload;
     row->heap_peak = c.heap_peak;
@@ -195,13 +204,15 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
         row->frag4 = (double)c.heap_peak / (double)c.peak_payload - 1;
         row->frag3 = c.live_at_peak ? (double)c.heap_peak / (double)c.live_at_peak - 1 : FB_UNDEF;
     }
-    if (rc == 0 && (a->free_stats || a->walk) && done && !at_end &&
-        at_peak(&c, t, a, o, &hint, b) != 0) {
-        char *d = row->detail + strlen(row->detail);
-        snprintf(d, sizeof row->detail - (size_t)(d - row->detail), "%sno ext_frag, int_frag "
-                 "or heap map: the replay to the peak did not fit the budget",
-                 row->detail[0] ? "; " : "");
-    }
+    if (rc == 0 && (a->free_stats || a->walk) && done && !at_end)
+        no_map = at_peak(&c, t, a, o, &hint, b);
+    /* A figure missing while the pass passed: the detail says which, and
+     * the cell is partial (replay.c). */
+    if (rc == 0 && no_map == -1)
+        fb_fail(row, "ok", "no ext_frag, int_frag or heap map: the replay to the peak did not "
+                           "fit the budget");
+    else if (rc == 0 && no_map == -2)
+        fb_fail(row, "ok", "no heap map: the walk of the heap did not fit the budget");
     fb_tables_close(&c.tb);
     return rc;
 }

@@ -100,7 +100,9 @@ int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
             fb_fail(row, "error", "cannot create a heap again for the throughput pass");
             rc = -1;
         }
-        if (b->end && fb_now() + dt > b->end)
+        /* The next repetition, and the renewal after it, must fit. */
+        double now = fb_now();
+        if (b->end && now + (now - t0) > b->end)
             break;
         if (o->fixed_reps)
             continue;
@@ -108,8 +110,7 @@ int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
             break;
     }
     if (heap) {
-        fb_free_live(a, heap, tb.ptr, tb.n);
-        a->destroy(heap);
+        fb_heap_discard(a, heap, tb.ptr, tb.n);
     }
     if (rc == 0 && reps) {
         qsort(times, reps, sizeof(double), cmp_double);
@@ -179,8 +180,7 @@ int fb_pass_latency(const trace *t, const fb_allocator *a, const fb_replay_opts 
             fb_fail(row, "oom", "op %zu: allocation failed in the latency pass", bad - 1);
             rc = -1;
         }
-        fb_free_live(a, heap, tb.ptr, tb.n);
-        a->destroy(heap);
+        fb_heap_discard(a, heap, tb.ptr, tb.n);
     }
     if (rc == 0) {
         uint64_t *dst[3][4] = {

@@ -62,5 +62,8 @@ const char *fb_op_text(const trace_op *op, char *buf, size_t len);
 void *fb_pass_heap(const fb_allocator *a, const fb_alloc_hint *hint, fb_row *row, const char *pass);
 /* OUTDIR/SUB/TRACE__ALLOC.csv opened for writing, or NULL (no outdir). */
 FILE *fb_cell_file(const fb_replay_opts *o, const char *sub, const trace *t, const fb_allocator *a);
+/* Removes that file (one cut short is not left behind). */
+void fb_cell_file_remove(const fb_replay_opts *o, const char *sub, const trace *t,
+                         const fb_allocator *a);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void fb_replay_defaults(fb_replay_opts *o) {
     memset(o, 0, sizeof *o);
@@ -77,14 +78,28 @@ void *fb_pass_heap(const fb_allocator *a, const fb_alloc_hint *hint, fb_row *row
     return heap;
 }
 
+static void cell_path(char *path, size_t len, const fb_replay_opts *o, const char *sub,
+                      const trace *t, const fb_allocator *a) {
+    snprintf(path, len, "%s/%s/%s__%s.csv", o->outdir, sub, t->name, a->name);
+}
+
 FILE *fb_cell_file(const fb_replay_opts *o, const char *sub, const trace *t, const fb_allocator *a) {
     if (!o->outdir)
         return NULL;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", o->outdir, sub);
     mkdir(path, 0777);
-    snprintf(path, sizeof path, "%s/%s/%s__%s.csv", o->outdir, sub, t->name, a->name);
+    cell_path(path, sizeof path, o, sub, t, a);
     return fopen(path, "w");
+}
+
+void fb_cell_file_remove(const fb_replay_opts *o, const char *sub, const trace *t,
+                         const fb_allocator *a) {
+    char path[4096];
+    if (o->outdir) {
+        cell_path(path, sizeof path, o, sub, t, a);
+        unlink(path);
+    }
 }
 
 /* ------------------------------------------------- the plain replay */
@@ -108,15 +123,23 @@ void fb_free_live(const fb_allocator *a, void *heap, void **ptrs, size_t n) {
         }
 }
 
+void fb_heap_discard(const fb_allocator *a, void *heap, void **ptrs, size_t n) {
+    if (a->preload)
+        fb_free_live(a, heap, ptrs, n);
+    else
+        memset(ptrs, 0, n * sizeof *ptrs);
+    a->destroy(heap);
+}
+
 void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
                     const fb_alloc_hint *hint) {
-    fb_free_live(a, heap, ptrs, n);
-    if (a->reset) {
-        a->reset(heap);
-        return heap;
+    if (!a->reset) {
+        fb_heap_discard(a, heap, ptrs, n);
+        return a->create(hint);
     }
-    a->destroy(heap);
-    return a->create(hint);
+    fb_free_live(a, heap, ptrs, n);
+    a->reset(heap);
+    return heap;
 }
 
 /* ------------------------------------------------------------- the cell */

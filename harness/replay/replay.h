@@ -74,8 +74,14 @@ fb_alloc_hint fb_replay_hint(const trace *t, int for_check);
  * replay cut short) and sets them NULL. */
 void fb_free_live(const fb_allocator *a, void *heap, void **ptrs, size_t n);
 
+/* Destroys heap after a replay, live blocks and all, and sets ptrs[0..n)
+ * NULL: one by one through free only where destroy cannot release them
+ * (a system allocator), since a slow allocator's frees of a cut prefix's
+ * live blocks could take longer than the prefix did. */
+void fb_heap_discard(const fb_allocator *a, void *heap, void **ptrs, size_t n);
+
 /* Empties heap for the next replay: frees the n pointers still live in
- * ptrs (setting them NULL), then resets the heap, or destroys and creates
+ * ptrs (setting them NULL), then resets the heap, or discards it and creates
  * it when the allocator has no reset. Returns the heap to use (NULL when
  * it cannot be created again). */
 void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
