@@ -29,7 +29,7 @@
 #include <string.h>
 
 #define TIMELINE_POINTS 400
-#define FB_SPACE_SHARE 0.7 /* of the pass's time for the first replay */
+#define FB_SPACE_SHARE 0.85 /* of the pass's time for the first replay */
 
 typedef struct space_ctx {
     const fb_allocator *a;

@@ -152,7 +152,7 @@ const double fb_budget_cell_share = 0.85;
  * what a pass leaves unused goes to the ones after it. The space pass
  * comes first and takes the most, since a prefix's utilization says less
  * of the whole trace than a prefix's throughput does. */
-const double fb_budget_shares[4] = {0.7, 0.35, 0.75, 1.0};
+const double fb_budget_shares[4] = {0.8, 0.35, 0.75, 1.0};
 
 /* Adds "NAME N/M ops" to the partial message when the pass covered a
  * prefix only. */
