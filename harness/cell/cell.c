@@ -459,7 +459,7 @@ static int guard_start(pid_t parent, double timeout_s, uint64_t max_rss_kb) {
     guard.page_kb = (uint64_t)(page > 0 ? page : 4096) / 1024;
     double margin = timeout_s * 0.1 > 1 ? timeout_s * 0.1 : 1;
     guard.until = timeout_s > 0 ? fb_now() + timeout_s + margin : 0;
-    guard.rss_kb = max_rss_kb ? max_rss_kb + max_rss_kb / 8 + 64 * 1024 : 0;
+    guard.rss_kb = max_rss_kb ? max_rss_kb + max_rss_kb / 4 + 256 * 1024 : 0;
     if (timeout_s > 0) {
         struct rlimit rl;
         rlim_t want = (rlim_t)(timeout_s + margin) + 2;
