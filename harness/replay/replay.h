@@ -62,8 +62,9 @@ extern const double fb_budget_shares[4];
 void fb_replay_defaults(fb_replay_opts *o);
 
 /* Runs the passes and fills row (trace, allocator, status, detail and the
- * metrics). Returns 0 when every pass ran and passed, 1 otherwise (the
- * reason is in row->status / row->detail). */
+ * metrics). Returns 0 when every pass ran and passed (status ok, or
+ * partial when a budget cut one short), 1 otherwise (the reason is in
+ * row->status / row->detail). */
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row);
 
 /* What an allocator is told of trace t before it creates a heap;
