@@ -209,6 +209,8 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
     /* A figure missing while the pass passed: the detail says which, and
      * the cell is partial (replay.c). */
     if (rc == 0 && no_map == -1)
+        row->ext_frag = FB_UNDEF;
+    if (rc == 0 && no_map == -1)
         fb_fail(row, "ok", "no ext_frag, int_frag or heap map: the replay to the peak did not "
                            "fit the budget");
     else if (rc == 0 && no_map == -2)
