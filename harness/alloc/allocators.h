@@ -64,6 +64,9 @@ typedef struct fb_allocator {
     const char *(*config_error)(void);
     /* A fresh empty heap, or NULL (with errno) on failure. */
     void *(*create)(const fb_alloc_hint *hint);
+    /* Releases the heap with everything in it, live blocks included;
+     * a system allocator's (preload) cannot, and the harness frees its
+     * live blocks first (fb_heap_discard). */
     void (*destroy)(void *heap);
     /* Back to empty for the next timed repetition (every block has been
      * freed), keeping the memory the heap holds mapped and resident, as

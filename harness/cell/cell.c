@@ -1,5 +1,8 @@
 /*
- * cell.c: running one cell in a child process (see cell.h).
+ * cell.c: running one cell in a child process (see cell.h): the parent's
+ * side (fork, exec, the limits it enforces, the row it makes of what
+ * happened) and the child's (its own limits, the replay, the rows it
+ * sends).
  */
 #include "cell.h"
 
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -55,6 +59,11 @@ static int calls_open(volatile uint64_t **calls) {
     *calls = m;
     return fd;
 }
+
+/* How a child that hit one of its own limits (the backstops, below) exits,
+ * so that the parent names the limit. */
+#define CELL_EXIT_TIMEOUT 124
+#define CELL_EXIT_OOM 125
 
 static int write_all(int fd, const void *buf, size_t n) {
     const char *p = buf;
@@ -209,15 +218,20 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     volatile uint64_t *calls;
     int calls_fd = calls_open(&calls);
     const fb_replay_opts *o = s->opts;
-    char fdarg[16], mt[32], xt[32], reps[16], every[32], passes[16];
+    char fdarg[16], mt[32], xt[32], reps[16], every[32], passes[16], tmo[32], rss[32], ppid[24];
     snprintf(fdarg, sizeof fdarg, "%d", 3);
+    snprintf(tmo, sizeof tmo, "%g", s->timeout_s > 0 ? s->timeout_s : 0);
+    snprintf(rss, sizeof rss, "%llu", (unsigned long long)s->max_rss_kb);
+    pid_t parent = getpid();
+    snprintf(ppid, sizeof ppid, "%d", (int)parent);
     snprintf(mt, sizeof mt, "%g", o->min_time);
     snprintf(xt, sizeof xt, "%g", o->max_time);
     snprintf(reps, sizeof reps, "%u", o->fixed_reps);
     snprintf(every, sizeof every, "%zu", o->check_every);
     snprintf(passes, sizeof passes, "%u", o->passes);
     char *argv[] = {self, "__cell", "-", (char *)a->name,
-                    (char *)(o->outdir ? o->outdir : ""), mt, xt, reps, every, passes, NULL};
+                    (char *)(o->outdir ? o->outdir : ""), mt, xt, reps, every, passes,
+                    tmo, rss, ppid, NULL};
     pid_t pid = fork();
     if (pid < 0) {
         row_status(row, "error", "fork: %s", strerror(errno));
@@ -230,6 +244,10 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
         return 1;
     }
     if (pid == 0) {
+        /* The cell dies with the run: the signal survives the exec, and a
+         * parent already gone before it was set is caught by the check. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(126);
         /* The row pipe goes to fd 3 and the trace to fd 4 (CELL_TRACE_FD).
          * Either may already sit on the other's number (a parent started
          * with 3 or 4 closed), so both move above them first; dup2 then
@@ -339,6 +357,14 @@ int fb_cell_run(const fb_cell_spec *s, fb_row *row) {
     else if (timed_out)
         row_status(row, "timeout", "no result within %.0f s%s%s%s%s", s->timeout_s, at_op,
                    done[0] ? ", after the " : "", after, done[0] ? " pass" : "");
+    else if ((WIFEXITED(st) && WEXITSTATUS(st) == CELL_EXIT_TIMEOUT) ||
+             (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU))
+        row_status(row, "timeout", "the cell's own time limit stopped it (%.0f s)%s%s%s",
+                   s->timeout_s, done[0] ? ", after the " : "", after, done[0] ? " pass" : "");
+    else if (WIFEXITED(st) && WEXITSTATUS(st) == CELL_EXIT_OOM)
+        row_status(row, "oom", "the cell's own memory limit stopped it (%llu MiB)%s%s%s",
+                   (unsigned long long)(s->max_rss_kb / 1024), done[0] ? ", after the " : "",
+                   after, done[0] ? " pass" : "");
     else if (WIFSIGNALED(st))
         row_status(row, "crash", "killed by signal %d (%s)%s%s%s%s", WTERMSIG(st),
                    strsignal(WTERMSIG(st)), at_op, done[0] ? " after the " : "", after,
@@ -373,13 +399,101 @@ static void send_progress(const fb_row *row, void *ctx) {
     send_row(row);
 }
 
+/* The child's own limits, a backstop for the parent's: a cell must not
+ * outlive its run (SIGKILL'd, its terminal lost, picked by the OOM killer)
+ * nor, should the parent be stuck, run on past its limits. Besides the
+ * death signal set before the exec, a timer looks every half second at
+ * the parent (gone: stop at once), the clock (past --timeout and a margin)
+ * and the resident memory (past --max-rss and a margin: the parent, which
+ * looks ten times a second, normally stops it first and names the limit);
+ * RLIMIT_CPU ends even a cell whose timer cannot fire. A cell that stops
+ * itself writes nothing more: _exit, no stdio flushed. */
+static struct {
+    pid_t parent;
+    double until;     /* fb_now() past which the cell stops; 0: never */
+    uint64_t rss_kb;  /* resident KiB past which it stops; 0: never */
+    uint64_t page_kb;
+} guard;
+
+/* Resident KiB of this process from /proc/self/statm, with nothing but
+ * async-signal-safe calls; 0 when it cannot be read. */
+static uint64_t guard_rss_kb(void) {
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[128];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    const char *p = buf;
+    while (*p && *p != ' ')
+        p++;
+    uint64_t pages = 0;
+    for (p++; *p >= '0' && *p <= '9'; p++)
+        pages = pages * 10 + (uint64_t)(*p - '0');
+    return pages * guard.page_kb;
+}
+
+static void guard_tick(int sig) {
+    (void)sig;
+    int e = errno;
+    if (getppid() != guard.parent)
+        _exit(1); /* nobody is left to read a row */
+    if (guard.until > 0 && fb_now() > guard.until)
+        _exit(CELL_EXIT_TIMEOUT);
+    if (guard.rss_kb && guard_rss_kb() > guard.rss_kb)
+        _exit(CELL_EXIT_OOM);
+    errno = e;
+}
+
+/* Sets the death signal and checks the parent is still the one that
+ * started the cell; -1 when it is gone. Then the backstops for timeout_s
+ * (0: none) and max_rss_kb (0: none). */
+static int guard_start(pid_t parent, double timeout_s, uint64_t max_rss_kb) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        return -1;
+    long page = sysconf(_SC_PAGESIZE);
+    guard.parent = parent;
+    guard.page_kb = (uint64_t)(page > 0 ? page : 4096) / 1024;
+    double margin = timeout_s * 0.1 > 1 ? timeout_s * 0.1 : 1;
+    guard.until = timeout_s > 0 ? fb_now() + timeout_s + margin : 0;
+    guard.rss_kb = max_rss_kb ? max_rss_kb + max_rss_kb / 4 + 256 * 1024 : 0;
+    if (timeout_s > 0) {
+        struct rlimit rl;
+        rlim_t want = (rlim_t)(timeout_s + margin) + 2;
+        /* SIGXCPU at the soft limit, SIGKILL a second later; a stricter
+         * limit already set stays. */
+        if (getrlimit(RLIMIT_CPU, &rl) == 0 &&
+            (rl.rlim_max == RLIM_INFINITY || want + 1 <= rl.rlim_max)) {
+            rl.rlim_cur = want;
+            rl.rlim_max = want + 1;
+            setrlimit(RLIMIT_CPU, &rl);
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = guard_tick;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {.it_interval = {0, 500000}, .it_value = {0, 500000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    return 0;
+}
+
 int fb_cell_main(int argc, char **argv) { return fb_cell_main_with(argc, argv, fb_allocator_find); }
 
 int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const char *)) {
-    if (argc != 9) {
+    if (argc != 12) {
         fb_error("internal command, not for direct use");
         return 2;
     }
+    double started = fb_now();
+    double timeout_s = atof(argv[9]);
+    if (guard_start((pid_t)atol(argv[11]), timeout_s, strtoull(argv[10], NULL, 10)) != 0)
+        return 1; /* the run is gone: measure nothing, write nothing */
     fb_row row;
     fb_row_clear(&row);
     const fb_allocator *a = find(argv[2]);
@@ -391,7 +505,23 @@ int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const c
     o.fixed_reps = (unsigned)strtoul(argv[6], NULL, 10);
     o.check_every = (size_t)strtoull(argv[7], NULL, 10);
     o.passes = (unsigned)strtoul(argv[8], NULL, 10);
+    o.budget_end = timeout_s > 0 ? started + fb_budget_cell_share * timeout_s : 0;
     snprintf(row.allocator, sizeof row.allocator, "%s", argv[2]);
+    /* For tests: a budget in ops, which cuts every pass at the same op on
+     * any machine (README, "Budgets"). */
+    const char *cap = getenv("FITBENCH_BUDGET_OPS");
+    char *end = NULL;
+    if (cap && *cap) {
+        errno = 0;
+        unsigned long long n = strtoull(cap, &end, 10);
+        if (errno || *end || n == 0 || *cap == '-') {
+            snprintf(row.status, sizeof row.status, "error");
+            snprintf(row.detail, sizeof row.detail,
+                     "FITBENCH_BUDGET_OPS=%.40s is not a count of ops (1 or more)", cap);
+            return send_row(&row);
+        }
+        o.budget_ops = (size_t)n;
+    }
     trace t;
     if (!a) {
         snprintf(row.status, sizeof row.status, "error");

@@ -67,7 +67,11 @@ static void usage_run(FILE *out) {
             "                   >= --min-time seconds)\n"
             "  --min-time S     timed replay seconds per cell, at least (default 0.2)\n"
             "  --timeout S      seconds a cell may take before it is killed (default 120);\n"
-            "                   a cell cut short keeps the figures of its finished passes\n"
+            "                   a cell cut short keeps the figures of its finished passes.\n"
+            "                   Its passes must end within %.0f%% of it: space may take %.0f%%,\n"
+            "                   correctness %.0f%% of what is left, throughput %.0f%% of the\n"
+            "                   rest, latency the remainder; a pass out of time gives the\n"
+            "                   figures of the ops it did (status partial, README)\n"
             "  --max-rss MIB    resident memory a cell may reach before it is killed as\n"
             "                   `oom` (default: 4096, or the trace's op array plus 16 times\n"
             "                   its peak payload when that is more, at most 3/4 of the\n"
@@ -82,7 +86,8 @@ static void usage_run(FILE *out) {
             "\n"
             "Exit status: 0 every cell ok, 1 some cell not ok, 2 usage or input error,\n"
             "130 interrupted.\n",
-            fb_default_traces(), fb_group_names());
+            fb_default_traces(), fb_group_names(), 100 * fb_budget_cell_share,
+            100 * fb_budget_shares[0], 100 * fb_budget_shares[1], 100 * fb_budget_shares[2]);
 }
 
 static void on_signal(int sig) {

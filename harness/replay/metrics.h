@@ -22,7 +22,7 @@
 #define FB_METRICS(X)                                                                       \
     X(trace, STR, "%s", "", "trace name")                                                   \
     X(allocator, STR, "%s", "", "allocator name")                                           \
-    X(status, STR, "%s", "", "ok, invalid, oom, crash, timeout, unavailable, error")        \
+    X(status, STR, "%s", "", "ok, partial, invalid, oom, crash, timeout, unavailable, error")\
     X(detail, TXT, "%s", "", "what went wrong, at which op")                                \
     X(ops, U64, "%" PRIu64, "", "ops in the trace")                                         \
     X(peak_payload, U64, "%" PRIu64, "bytes", "highest total live payload")                 \
@@ -51,7 +51,11 @@
     X(lat_f_p99, U64, "%" PRIu64, "ns", "free latency, 99th percentile")                    \
     X(lat_f_p999, U64, "%" PRIu64, "ns", "free latency, 99.9th percentile")                 \
     X(lat_f_max, U64, "%" PRIu64, "ns", "free latency, max")                                \
-    X(footprint_method, STR, "%s", "", "how heap_peak was measured (README, Footprints)")
+    X(footprint_method, STR, "%s", "", "how heap_peak was measured (README, Footprints)") \
+    X(space_ops, U64, "%" PRIu64, "", "ops the space figures cover (fewer: partial)")       \
+    X(check_ops, U64, "%" PRIu64, "", "ops the correctness pass checked (fewer: partial)")  \
+    X(timed_ops, U64, "%" PRIu64, "", "ops of each timed replay (fewer: partial)")          \
+    X(lat_ops, U64, "%" PRIu64, "", "ops the latency pass timed (fewer: partial)")
 
 #define FB_FIELD_STR(name) char name[64];
 #define FB_FIELD_TXT(name) char name[256];

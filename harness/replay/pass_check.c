@@ -6,6 +6,8 @@
  * and verified before realloc, after it (what it kept) and before free;
  * the allocator's own heap check runs every check_every ops and at the
  * end. The first failure stops the pass with its op number in the row.
+ * Under a budget the pass checks the prefix that fits (check_ops), then
+ * runs the heap check and verifies the blocks live at that point.
  */
 #include "passes.h"
 #include "replay_loop.h"
@@ -209,7 +211,8 @@ static const fb_replay_hooks check_hooks = {.before = check_before, .after = che
 
 /* --------------------------------------------------------- the pass */
 
-int fb_pass_check(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
+int fb_pass_check(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                  const fb_budget *b, fb_row *row) {
     check_ctx c = {.a = a, .row = row};
     fb_alloc_hint hint = fb_replay_hint(t, 1);
     if (fb_tables_open(&c.tb, t, 1, 1, row, "correctness"))
@@ -226,18 +229,23 @@ int fb_pass_check(const trace *t, const fb_allocator *a, const fb_replay_opts *o
         return -1;
     }
     c.every = o->check_every ? o->check_every : (t->num_ops / 64 + 1);
-    int rc = fb_replay_loop(t, 0, t->num_ops, a, c.heap, c.tb.ptr, &check_hooks, &c) ? -1 : 0;
+    size_t done = 0;
+    int rc = fb_replay_budgeted(t, 0, t->num_ops, a, c.heap, c.tb.ptr, &check_hooks, &c, b, &done)
+                 ? -1
+                 : 0;
+    row->check_ops = done;
     if (rc == 0)
-        rc = run_heap_check(&c, t->num_ops);
-    /* Blocks still live at the end (unbalanced traces) must be intact. */
+        rc = run_heap_check(&c, done);
+    /* Blocks still live at the end (unbalanced traces, a prefix) must be
+     * intact. */
     for (size_t id = 0; rc == 0 && id < c.tb.n; id++)
         if (c.tb.ptr[id]) {
             trace_op end = {.size = c.tb.size[id], .id = (uint32_t)id, .kind = TRACE_FREE};
-            rc = verify_block(&c, t->num_ops, &end, (uint32_t)id, c.tb.size[id],
-                              "at the end of the trace");
+            rc = verify_block(&c, done, &end, (uint32_t)id, c.tb.size[id],
+                              done < t->num_ops ? "at the end of the checked prefix"
+                                                : "at the end of the trace");
         }
-    fb_free_live(a, c.heap, c.tb.ptr, c.tb.n);
-    a->destroy(c.heap);
+    fb_heap_discard(a, c.heap, c.tb.ptr, c.tb.n);
     iv_destroy(c.iv);
     fb_tables_close(&c.tb);
     return rc;

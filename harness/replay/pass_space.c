@@ -13,6 +13,14 @@
  *   int_frag = bytes in used blocks - live payload, at the footprint peak
  * util, frag4 and frag3 are undefined (FB_UNDEF) when the peak payload is
  * 0; ext_frag when the allocator cannot count its free blocks.
+ *
+ * Under a budget the first replay may take FB_SPACE_SHARE of the pass's
+ * time; when it cannot finish, every figure is the prefix's: the peaks
+ * over the ops it replayed, and util = peak payload of the prefix / peak
+ * footprint of the prefix, with space_ops saying how many ops. The replay
+ * to the peak gets the rest (a prefix that ends at its footprint peak
+ * needs none); when even that does not fit, ext_frag, int_frag and the
+ * heap map are left out (the row's detail says so).
  */
 #include "passes.h"
 #include "replay_loop.h"
@@ -21,6 +29,7 @@
 #include <string.h>
 
 #define TIMELINE_POINTS 400
+#define FB_SPACE_SHARE 0.85 /* of the pass's time for the first replay */
 
 typedef struct space_ctx {
     const fb_allocator *a;
@@ -73,12 +82,20 @@ typedef struct span_writer {
     FILE *out;
     size_t start, size;
     int used, open;
+    double end; /* the budget's end (0: none); past it the walk stops */
+    int cut;
 } span_writer;
 
 /* The heap map merges neighbouring blocks in the same state into one span:
- * the picture is of used and free stretches, and the file stays small. */
+ * the picture is of used and free stretches, and the file stays small. A
+ * walk that runs past the budget stops (a heap walk is not a replay: an
+ * allocator may walk slowly). */
 static int span_block(void *ctx, size_t off, size_t size, int used) {
     span_writer *w = ctx;
+    if (w->end && fb_now() > w->end) {
+        w->cut = 1;
+        return 1;
+    }
     if (w->open && w->used == used && w->start + w->size == off) {
         w->size += size;
         return 0;
@@ -92,36 +109,58 @@ static int span_block(void *ctx, size_t off, size_t size, int used) {
     return 0;
 }
 
-/* Free-block statistics and the heap map at the footprint peak: replay
- * again up to that op, which is cheaper than walking the heap at every
- * new peak. */
-static void at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb_replay_opts *o,
-                    const fb_alloc_hint *hint) {
+static const fb_replay_hooks no_hooks;
+
+/* ext_frag, int_frag and the heap map of heap, which stands where the
+ * footprint peaked. 0, or -2 when the walk for the heap map did not fit
+ * budget b (no heap map then). */
+static int peak_figures(space_ctx *c, void *heap, const trace *t, const fb_allocator *a,
+                        const fb_replay_opts *o, const fb_budget *b) {
     fb_row *row = c->row;
-    void *heap = a->create(hint);
-    if (heap && fb_replay_range(t, 0, c->peak_op + 1, a, heap, c->tb.ptr) == 0) {
-        fb_free_stats fs;
-        if (a->free_stats && a->free_stats(heap, &fs) == 0) {
-            row->ext_frag = fs.free_bytes ? 1.0 - (double)fs.largest_free / (double)fs.free_bytes : 0;
-            row->int_frag = fs.used_bytes > c->live_at_peak ? fs.used_bytes - c->live_at_peak : 0;
-        }
-        FILE *hm = a->walk ? fb_cell_file(o, "heapmap", t, a) : NULL;
-        if (hm) {
-            span_writer w = {.out = hm};
-            fprintf(hm, "offset,size,used\n");
-            a->walk(heap, span_block, &w);
-            if (w.open)
-                fprintf(hm, "%zu,%zu,%d\n", w.start, w.size, w.used);
-            fclose(hm);
+    fb_free_stats fs;
+    if (a->free_stats && a->free_stats(heap, &fs) == 0) {
+        row->ext_frag = fs.free_bytes ? 1.0 - (double)fs.largest_free / (double)fs.free_bytes : 0;
+        row->int_frag = fs.used_bytes > c->live_at_peak ? fs.used_bytes - c->live_at_peak : 0;
+    }
+    FILE *hm = a->walk ? fb_cell_file(o, "heapmap", t, a) : NULL;
+    int rc = 0;
+    if (hm) {
+        span_writer w = {.out = hm, .end = b->end};
+        fprintf(hm, "offset,size,used\n");
+        a->walk(heap, span_block, &w);
+        if (w.open && !w.cut)
+            fprintf(hm, "%zu,%zu,%d\n", w.start, w.size, w.used);
+        fclose(hm);
+        if (w.cut) {
+            fb_cell_file_remove(o, "heapmap", t, a);
+            rc = -2;
         }
     }
-    if (heap) {
-        fb_free_live(a, heap, c->tb.ptr, c->tb.n);
-        a->destroy(heap);
-    }
+    return rc;
 }
 
-int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
+/* The same at the footprint peak of a replay that went past it: replay
+ * again up to that op, which is cheaper than walking the heap at every
+ * new peak. 0, -1 when budget b ran out before the peak (nothing
+ * measured then), or -2 as peak_figures. */
+static int at_peak(space_ctx *c, const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                   const fb_alloc_hint *hint, const fb_budget *b) {
+    void *heap = a->create(hint);
+    size_t reached = 0;
+    fb_budget to_peak = {.end = b->end}; /* the op cap is already in peak_op */
+    int rc = 0;
+    if (heap && fb_replay_budgeted(t, 0, c->peak_op + 1, a, heap, c->tb.ptr, &no_hooks, NULL,
+                                   &to_peak, &reached) == 0) {
+        rc = reached == c->peak_op + 1 ? peak_figures(c, heap, t, a, o, b) : -1;
+    }
+    if (heap) {
+        fb_heap_discard(a, heap, c->tb.ptr, c->tb.n);
+    }
+    return rc;
+}
+
+int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                  const fb_budget *b, fb_row *row) {
     space_ctx c = {.a = a, .row = row};
     fb_alloc_hint hint = fb_replay_hint(t, 0);
     if (fb_tables_open(&c.tb, t, 1, 0, row, "space"))
@@ -139,11 +178,22 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
     c.stride = t->num_ops / TIMELINE_POINTS + 1;
     c.sample = a->footprint_sampled ? t->num_ops / 1000 + 1 : 1;
     c.last = t->num_ops ? t->num_ops - 1 : 0;
-    int rc = fb_replay_loop(t, 0, t->num_ops, a, c.heap, c.tb.ptr, &space_hooks, &c) ? -1 : 0;
+    fb_budget first = fb_budget_part(b, FB_SPACE_SHARE);
+    size_t done = 0;
+    int rc = fb_replay_budgeted(t, 0, t->num_ops, a, c.heap, c.tb.ptr, &space_hooks, &c, &first,
+                                &done) ? -1 : 0;
+    if (rc == 0 && done < t->num_ops && done && c.timeline && done - 1 != c.last &&
+        (done - 1) % c.stride != 0)
+        fprintf(c.timeline, "%zu,%" PRIu64 ",%" PRIu64 "\n", done, c.live, a->footprint(c.heap));
     if (c.timeline)
         fclose(c.timeline);
-    fb_free_live(a, c.heap, c.tb.ptr, c.tb.n);
-    a->destroy(c.heap);
+    row->space_ops = done;
+    /* A prefix whose footprint peaked at its last op (a heap still
+     * growing) is at its peak now: no second replay needed. */
+    int at_end = rc == 0 && done && done < t->num_ops && c.peak_op + 1 == done &&
+                 !a->footprint_sampled && (a->free_stats || a->walk);
+    int no_map = at_end ? peak_figures(&c, c.heap, t, a, o, b) : 0;
+    fb_heap_discard(a, c.heap, c.tb.ptr, c.tb.n);
 
     row->peak_payload = c.peak_payload;
     row->heap_peak = c.heap_peak;
@@ -154,8 +204,17 @@ int fb_pass_space(const trace *t, const fb_allocator *a, const fb_replay_opts *o
         row->frag4 = (double)c.heap_peak / (double)c.peak_payload - 1;
         row->frag3 = c.live_at_peak ? (double)c.heap_peak / (double)c.live_at_peak - 1 : FB_UNDEF;
     }
-    if (rc == 0 && (a->free_stats || a->walk))
-        at_peak(&c, t, a, o, &hint);
+    if (rc == 0 && (a->free_stats || a->walk) && done && !at_end)
+        no_map = at_peak(&c, t, a, o, &hint, b);
+    /* A figure missing while the pass passed: the detail says which, and
+     * the cell is partial (replay.c). */
+    if (rc == 0 && no_map == -1)
+        row->ext_frag = FB_UNDEF;
+    if (rc == 0 && no_map == -1)
+        fb_fail(row, "ok", "no ext_frag, int_frag or heap map: the replay to the peak did not "
+                           "fit the budget");
+    else if (rc == 0 && no_map == -2)
+        fb_fail(row, "ok", "no heap map: the walk of the heap did not fit the budget");
     fb_tables_close(&c.tb);
     return rc;
 }

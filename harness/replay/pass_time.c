@@ -12,6 +12,12 @@
  *     replays (getrusage), so that a fault storm shows beside its figure.
  *   latency: every op timed alone with the cycle counter (latency.c,
  *     calibrated, its own cost subtracted) into histograms per op kind.
+ *
+ * Under a budget the untimed replay may take a share of the pass's time
+ * (FB_WARM_SHARE_*); the prefix it reached is what the timed replays
+ * replay (timed_ops, lat_ops), so a throughput cut short is the ops it
+ * completed over their time, never a guess for the rest. Repetitions stop
+ * once the next would end past the budget, after at least one.
  */
 #include "passes.h"
 #include "replay_loop.h"
@@ -22,26 +28,39 @@
 
 #include <stdlib.h>
 
+/* The untimed replay's share of the pass's time: room for three timed
+ * repetitions of the same prefix after it; the latency pass times one. */
+#define FB_WARM_SHARE_TIME 0.25
+#define FB_WARM_SHARE_LATENCY 0.5
+
+static const fb_replay_hooks no_hooks;
+
 static int cmp_double(const void *x, const void *y) {
     double a = *(const double *)x, b = *(const double *)y;
     return (a > b) - (a < b);
 }
 
-/* A fresh heap that has replayed the trace once, untimed, and been reset;
- * NULL with the row failed. */
+/* A fresh heap that has replayed the trace once (or the prefix budget b
+ * allowed), untimed, and been reset; NULL with the row failed. *prefix:
+ * the ops the timed replays will replay (up to and including an op whose
+ * allocation failed, so that they meet the failure and report it). */
 static void *warm_heap(const trace *t, const fb_allocator *a, const fb_alloc_hint *hint,
-                       id_tables *tb, fb_row *row, const char *pass) {
+                       id_tables *tb, fb_row *row, const char *pass, const fb_budget *b,
+                       size_t *prefix) {
     void *heap = fb_pass_heap(a, hint, row, pass);
     if (!heap)
         return NULL;
-    fb_replay_range(t, 0, t->num_ops, a, heap, tb->ptr);
+    size_t reached = 0;
+    size_t bad = fb_replay_budgeted(t, 0, t->num_ops, a, heap, tb->ptr, &no_hooks, NULL, b, &reached);
+    *prefix = bad ? bad : reached;
     heap = fb_heap_renew(a, heap, tb->ptr, tb->n, hint);
     if (!heap)
         fb_fail(row, "error", "cannot create a heap again for the %s pass", pass);
     return heap;
 }
 
-int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
+int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                 const fb_budget *b, fb_row *row) {
     fb_alloc_hint hint = fb_replay_hint(t, 0);
     id_tables tb;
     unsigned cap = o->fixed_reps ? o->fixed_reps : o->max_reps;
@@ -54,7 +73,9 @@ int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
         fb_unmap(times, cap * sizeof(double));
         return -1;
     }
-    void *heap = warm_heap(t, a, &hint, &tb, row, "throughput");
+    fb_budget warm = fb_budget_part(b, FB_WARM_SHARE_TIME);
+    size_t k = 0;
+    void *heap = warm_heap(t, a, &hint, &tb, row, "throughput", &warm, &k);
     unsigned reps = 0;
     double total = 0;
     uint64_t faults = 0;
@@ -64,7 +85,7 @@ int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
          * does between them is not the allocator's figure. */
         uint64_t f0 = fb_minor_faults();
         double t0 = fb_now();
-        size_t bad = fb_replay_range(t, 0, t->num_ops, a, heap, tb.ptr);
+        size_t bad = fb_replay_range(t, 0, k, a, heap, tb.ptr);
         double dt = fb_now() - t0;
         faults += fb_minor_faults() - f0;
         if (bad) {
@@ -79,19 +100,23 @@ int fb_pass_time(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
             fb_fail(row, "error", "cannot create a heap again for the throughput pass");
             rc = -1;
         }
+        /* The next repetition, and the renewal after it, must fit. */
+        double now = fb_now();
+        if (b->end && now + (now - t0) > b->end)
+            break;
         if (o->fixed_reps)
             continue;
         if (total >= o->max_time || (reps >= o->min_reps && total >= o->min_time))
             break;
     }
     if (heap) {
-        fb_free_live(a, heap, tb.ptr, tb.n);
-        a->destroy(heap);
+        fb_heap_discard(a, heap, tb.ptr, tb.n);
     }
     if (rc == 0 && reps) {
         qsort(times, reps, sizeof(double), cmp_double);
         double med = reps % 2 ? times[reps / 2] : (times[reps / 2 - 1] + times[reps / 2]) / 2;
-        double ops = (double)t->num_ops;
+        double ops = (double)k;
+        row->timed_ops = k;
         row->reps = reps;
         row->replay_s = med;
         /* No op timed, or too fast for the clock: no throughput (figure.h). */
@@ -129,7 +154,8 @@ static void lat_stop(void *ctx, const trace_op *op, uint64_t started) {
 
 static const fb_replay_hooks latency_hooks = {.start = lat_start, .stop = lat_stop};
 
-int fb_pass_latency(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
+int fb_pass_latency(const trace *t, const fb_allocator *a, const fb_replay_opts *o,
+                    const fb_budget *b, fb_row *row) {
     fb_alloc_hint hint = fb_replay_hint(t, 0);
     id_tables tb;
     lat_ctx c = {.h = fb_map(4 * sizeof(lat_histo))};
@@ -143,16 +169,18 @@ int fb_pass_latency(const trace *t, const fb_allocator *a, const fb_replay_opts 
     }
     c.ticks_per_ns = lat_calibrate();
     c.cost = lat_overhead();
-    void *heap = warm_heap(t, a, &hint, &tb, row, "latency");
+    fb_budget warm = fb_budget_part(b, FB_WARM_SHARE_LATENCY);
+    size_t k = 0, done = 0;
+    void *heap = warm_heap(t, a, &hint, &tb, row, "latency", &warm, &k);
     int rc = heap ? 0 : -1;
     if (heap) {
-        size_t bad = fb_replay_loop(t, 0, t->num_ops, a, heap, tb.ptr, &latency_hooks, &c);
+        size_t bad = fb_replay_budgeted(t, 0, k, a, heap, tb.ptr, &latency_hooks, &c, b, &done);
+        row->lat_ops = done;
         if (bad) {
             fb_fail(row, "oom", "op %zu: allocation failed in the latency pass", bad - 1);
             rc = -1;
         }
-        fb_free_live(a, heap, tb.ptr, tb.n);
-        a->destroy(heap);
+        fb_heap_discard(a, heap, tb.ptr, tb.n);
     }
     if (rc == 0) {
         uint64_t *dst[3][4] = {

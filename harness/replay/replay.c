@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void fb_replay_defaults(fb_replay_opts *o) {
     memset(o, 0, sizeof *o);
@@ -77,14 +78,28 @@ void *fb_pass_heap(const fb_allocator *a, const fb_alloc_hint *hint, fb_row *row
     return heap;
 }
 
+static void cell_path(char *path, size_t len, const fb_replay_opts *o, const char *sub,
+                      const trace *t, const fb_allocator *a) {
+    snprintf(path, len, "%s/%s/%s__%s.csv", o->outdir, sub, t->name, a->name);
+}
+
 FILE *fb_cell_file(const fb_replay_opts *o, const char *sub, const trace *t, const fb_allocator *a) {
     if (!o->outdir)
         return NULL;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", o->outdir, sub);
     mkdir(path, 0777);
-    snprintf(path, sizeof path, "%s/%s/%s__%s.csv", o->outdir, sub, t->name, a->name);
+    cell_path(path, sizeof path, o, sub, t, a);
     return fopen(path, "w");
+}
+
+void fb_cell_file_remove(const fb_replay_opts *o, const char *sub, const trace *t,
+                         const fb_allocator *a) {
+    char path[4096];
+    if (o->outdir) {
+        cell_path(path, sizeof path, o, sub, t, a);
+        unlink(path);
+    }
 }
 
 /* ------------------------------------------------- the plain replay */
@@ -108,18 +123,45 @@ void fb_free_live(const fb_allocator *a, void *heap, void **ptrs, size_t n) {
         }
 }
 
+void fb_heap_discard(const fb_allocator *a, void *heap, void **ptrs, size_t n) {
+    if (a->preload)
+        fb_free_live(a, heap, ptrs, n);
+    else
+        memset(ptrs, 0, n * sizeof *ptrs);
+    a->destroy(heap);
+}
+
 void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
                     const fb_alloc_hint *hint) {
-    fb_free_live(a, heap, ptrs, n);
-    if (a->reset) {
-        a->reset(heap);
-        return heap;
+    if (!a->reset) {
+        fb_heap_discard(a, heap, ptrs, n);
+        return a->create(hint);
     }
-    a->destroy(heap);
-    return a->create(hint);
+    fb_free_live(a, heap, ptrs, n);
+    a->reset(heap);
+    return heap;
 }
 
 /* ------------------------------------------------------------- the cell */
+
+/* The rest of the time limit is for starting the cell, sending its row,
+ * and a pass that overruns its budget a little. */
+const double fb_budget_cell_share = 0.85;
+
+/* Each pass's share of the time left in the cell's budget when it starts;
+ * what a pass leaves unused goes to the ones after it. The space pass
+ * comes first and takes the most, since a prefix's utilization says less
+ * of the whole trace than a prefix's throughput does. */
+const double fb_budget_shares[4] = {0.8, 0.35, 0.75, 1.0};
+
+/* Adds "NAME N/M ops" to the partial message when the pass covered a
+ * prefix only. */
+static void note_prefix(char *buf, size_t len, const char *name, uint64_t done, uint64_t ops) {
+    size_t n = strlen(buf);
+    if (done < ops && n < len)
+        snprintf(buf + n, len - n, "%s%s %" PRIu64 "/%" PRIu64 " ops", n ? ", " : "", name, done,
+                 ops);
+}
 
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
     fb_row_clear(row);
@@ -133,15 +175,21 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
     static const struct {
         unsigned bit;
         const char *name;
-        int (*run)(const trace *, const fb_allocator *, const fb_replay_opts *, fb_row *);
+        int (*run)(const trace *, const fb_allocator *, const fb_replay_opts *, const fb_budget *,
+                   fb_row *);
     } order[] = {{FB_PASS_SPACE, "space", fb_pass_space},
                  {FB_PASS_CHECK, "correctness", fb_pass_check},
                  {FB_PASS_TIME, "throughput", fb_pass_time},
                  {FB_PASS_LATENCY, "latency", fb_pass_latency}};
+    _Static_assert(sizeof fb_budget_shares / sizeof fb_budget_shares[0] ==
+                       sizeof order / sizeof order[0],
+                   "one budget share per pass");
+    fb_budget cell = {.end = o->budget_end, .ops = o->budget_ops};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(passes & order[i].bit))
             continue;
-        if (order[i].run(t, a, o, row))
+        fb_budget b = fb_budget_part(&cell, fb_budget_shares[i]);
+        if (order[i].run(t, a, o, &b, row))
             return 1;
         if (o->progress) {
             fb_row so_far = *row;
@@ -149,6 +197,25 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
             snprintf(so_far.detail, sizeof so_far.detail, "%s", order[i].name);
             o->progress(&so_far, o->progress_ctx);
         }
+    }
+    /* A pass that passed leaves the detail empty unless a figure of its
+     * own is missing (the space pass's heap map); either makes the cell
+     * partial. */
+    char cut[160] = "";
+    if (passes & FB_PASS_SPACE)
+        note_prefix(cut, sizeof cut, "space", row->space_ops, t->num_ops);
+    if (passes & FB_PASS_CHECK)
+        note_prefix(cut, sizeof cut, "correctness", row->check_ops, t->num_ops);
+    if (passes & FB_PASS_TIME)
+        note_prefix(cut, sizeof cut, "throughput", row->timed_ops, t->num_ops);
+    if (passes & FB_PASS_LATENCY)
+        note_prefix(cut, sizeof cut, "latency", row->lat_ops, t->num_ops);
+    if (cut[0] || row->detail[0]) {
+        char missing[sizeof row->detail];
+        snprintf(missing, sizeof missing, "%s", row->detail);
+        snprintf(row->status, sizeof row->status, "partial");
+        snprintf(row->detail, sizeof row->detail, "%s%s%s%.90s", cut[0] ? "budget reached: " : "", cut,
+                 cut[0] && missing[0] ? "; " : "", missing);
     }
     return 0;
 }

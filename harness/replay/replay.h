@@ -16,6 +16,15 @@
  * the first failure, whose status and detail go in the row; the later
  * passes are skipped. Nothing here forks: cell/ runs this in a child
  * process of its own.
+ *
+ * Budgets. A cell may be given an end (budget_end, on fb_now's clock);
+ * each pass then gets a share of the time left when it starts
+ * (fb_budget_shares, below) and replays only the prefix of the trace that
+ * fits in it, so a slow allocator ends with figures for the ops it did
+ * instead of none. budget_ops caps every replay at that many ops the same way, for
+ * tests that need a cut they can predict. A pass that covered fewer ops
+ * than the trace has says how many in its column (space_ops, check_ops,
+ * timed_ops, lat_ops), and the cell's status is then `partial`.
  */
 #ifndef FB_REPLAY_H
 #define FB_REPLAY_H
@@ -37,15 +46,25 @@ typedef struct fb_replay_opts {
      * "running", detail naming the pass); NULL: not called. */
     void (*progress)(const fb_row *row, void *ctx);
     void *progress_ctx;
+    double budget_end;    /* fb_now() by which the passes must be done; 0: none */
+    size_t budget_ops;    /* every replay covers at most this many ops; 0: all */
 } fb_replay_opts;
 
 enum { FB_PASS_CHECK = 1, FB_PASS_SPACE = 2, FB_PASS_TIME = 4, FB_PASS_LATENCY = 8 };
 
+/* The budgets, in one place (replay.c): a cell's passes must end within
+ * fb_budget_cell_share of its time limit, and each pass, in the order
+ * space, correctness, throughput, latency, may take fb_budget_shares[i] of
+ * what is left of that when it starts. */
+extern const double fb_budget_cell_share;
+extern const double fb_budget_shares[4];
+
 void fb_replay_defaults(fb_replay_opts *o);
 
 /* Runs the passes and fills row (trace, allocator, status, detail and the
- * metrics). Returns 0 when every pass ran and passed, 1 otherwise (the
- * reason is in row->status / row->detail). */
+ * metrics). Returns 0 when every pass ran and passed (status ok, or
+ * partial when a budget cut one short), 1 otherwise (the reason is in
+ * row->status / row->detail). */
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row);
 
 /* What an allocator is told of trace t before it creates a heap;
@@ -56,8 +75,14 @@ fb_alloc_hint fb_replay_hint(const trace *t, int for_check);
  * replay cut short) and sets them NULL. */
 void fb_free_live(const fb_allocator *a, void *heap, void **ptrs, size_t n);
 
+/* Destroys heap after a replay, live blocks and all, and sets ptrs[0..n)
+ * NULL: one by one through free only where destroy cannot release them
+ * (a system allocator), since a slow allocator's frees of a cut prefix's
+ * live blocks could take longer than the prefix did. */
+void fb_heap_discard(const fb_allocator *a, void *heap, void **ptrs, size_t n);
+
 /* Empties heap for the next replay: frees the n pointers still live in
- * ptrs (setting them NULL), then resets the heap, or destroys and creates
+ * ptrs (setting them NULL), then resets the heap, or discards it and creates
  * it when the allocator has no reset. Returns the heap to use (NULL when
  * it cannot be created again). */
 void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,

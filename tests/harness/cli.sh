@@ -162,9 +162,10 @@ python3 -c "import json,sys; r=json.load(open('$tmp/r3/results.json')); sys.exit
 # What the harness holds per op: a cell of a 1.5 M-op trace against one of
 # a few ops, minus the heap's footprint, must stay under 16 bytes an op
 # (the op array is the cell's only per-op table). Small blocks keep the
-# heap, and the tables the checker keeps per heap byte, small.
+# heap, and the tables the checker keeps per heap byte, small; a long
+# --timeout, so that no pass runs out of budget on a slow machine.
 "$fb" gen random --dist uniform --min 16 --max 64 --seed 3 --ops 1500000 -o "$tmp/mem.rep" >/dev/null 2>&1
-"$fb" run -q -a tlsf -r 1 --min-time 0 -o "$tmp/mem" "$tmp/mem.rep" "$tmp/small.rep" >/dev/null 2>&1
+"$fb" run -q -a tlsf -r 1 --min-time 0 --timeout 600 -o "$tmp/mem" "$tmp/mem.rep" "$tmp/small.rep" >/dev/null 2>&1
 python3 - "$tmp/mem/results.csv" <<'PY' && ok || bad "the harness holds 16 bytes or more per op"
 import csv, sys
 rows = {r["trace"]: r for r in csv.DictReader(open(sys.argv[1]))}

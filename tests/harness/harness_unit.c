@@ -5,16 +5,22 @@
  * a rejected free, a crash and a hang. Crash and hang go through the real
  * cell machinery (a child process with a time limit): this binary is its
  * own cell child, through fb_cell_main_with.
- *   harness_unit unit    known answers, in-process breakage, warm repetitions
- *   harness_unit cells   breakage in child processes (ctest harness.cells)
+ *   harness_unit unit    known answers, in-process breakage, warm repetitions,
+ *                        budgets (a pass cut short: status partial, honest
+ *                        figures of the prefix)
+ *   harness_unit cells   breakage in child processes, and the cell's own
+ *                        limits with no parent enforcing them (ctest
+ *                        harness.cells)
  */
 #include "allocators.h"
 #include "cell.h"
 #include "check.h"
+#include "clock.h"
 #include "fitalloc.h"
 #include "replay.h"
 #include "trace.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ------------------------------------------------ broken allocators */
@@ -275,6 +282,148 @@ static void in_process_breakage(void) {
     free(txt);
 }
 
+/* ------------------------------------------ the cell's own limits */
+
+/* Runs `__cell NAME` in a child of this process as fb_cell_run would,
+ * with timeout_s, max_rss_kb and the parent pid ppid on its command line,
+ * but with no parent watching it: returns its wait status (-1 when it was
+ * still running after 15 s, and was killed), and in *row_bytes what it
+ * sent on its row pipe. */
+static int lone_cell(int trace_fd, const char *name, const char *timeout_s, const char *rss_kb,
+                     pid_t ppid, size_t *row_bytes) {
+    int fds[2];
+    CHECK_STOP(pipe(fds) == 0, "pipe: %s", strerror(errno));
+    char ppid_s[24];
+    snprintf(ppid_s, sizeof ppid_s, "%d", (int)ppid);
+    pid_t pid = fork();
+    CHECK_STOP(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (dup2(trace_fd, 4) < 0 || dup2(fds[1], 3) < 0)
+            _exit(99);
+        char *argv[] = {"__cell", "-", (char *)name, "", "0", "0", "1", "0", "0",
+                        (char *)timeout_s, (char *)rss_kb, ppid_s, NULL};
+        _exit(fb_cell_main_with(12, argv, test_find));
+    }
+    close(fds[1]);
+    int st = 0;
+    double give_up = fb_now() + 15;
+    pid_t w;
+    while ((w = waitpid(pid, &st, WNOHANG)) == 0 && fb_now() < give_up)
+        usleep(20000);
+    if (w == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+        st = -1;
+    }
+    char buf[4096];
+    ssize_t n;
+    *row_bytes = 0;
+    while ((n = read(fds[0], buf, sizeof buf)) > 0)
+        *row_bytes += (size_t)n;
+    close(fds[0]);
+    return st;
+}
+
+/* With its parent stuck or gone, a cell still stops: past its --timeout
+ * (and a margin) with the exit status that names the time limit, past
+ * its --max-rss (and a margin) with the one that names memory, and at
+ * once, measuring nothing, when the parent it was started by is not its
+ * parent any more. */
+static void own_limits(int trace_fd) {
+    size_t sent;
+    int st = lone_cell(trace_fd, "hang", "1", "0", getpid(), &sent);
+    CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 124,
+          "hang with no parent watching: wait status %d, want exit 124 (its own time limit)", st);
+    st = lone_cell(trace_fd, "hog", "30", "65536", getpid(), &sent);
+    CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 125,
+          "hog with no parent watching: wait status %d, want exit 125 (its own memory limit)", st);
+    st = lone_cell(trace_fd, "tlsf", "30", "0", getpid() + 100000, &sent);
+    CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1 && sent == 0,
+          "a cell whose parent is not the one named: wait status %d, %zu bytes sent, want exit 1 "
+          "and nothing", st, sent);
+}
+
+/* Pid of a live cell process whose command line holds "__cell" and dir,
+ * or 0. A zombie (dead, not yet reaped by whoever inherited it) counts as
+ * gone. */
+static pid_t find_cell(const char *dir) {
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+    while (d && !found && (e = readdir(d))) {
+        char path[300], buf[4096], st[512];
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        int has_cell = 0, has_dir = 0;
+        for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1) {
+            buf[n] = 0;
+            has_cell |= !strcmp(buf + i, "__cell");
+            has_dir |= !strcmp(buf + i, dir);
+        }
+        if (!has_cell || !has_dir)
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        fd = open(path, O_RDONLY);
+        n = fd >= 0 ? read(fd, st, sizeof st - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        st[n > 0 ? n : 0] = 0;
+        const char *rp = strrchr(st, ')');
+        if (rp && rp[1] == ' ' && rp[2] != 'Z')
+            found = (pid_t)atoi(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* A run killed with SIGKILL while its cell hangs: the cell dies with it,
+ * long before the cell's --timeout would have stopped it. */
+static void orphan_cell(int trace_fd) {
+    char dir[] = "/tmp/fb_orphan.XXXXXX";
+    CHECK_STOP(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+    pid_t run = fork();
+    CHECK_STOP(run >= 0, "fork: %s", strerror(errno));
+    if (run == 0) {
+        fb_replay_opts o;
+        quick(&o);
+        o.outdir = dir;
+        fb_allocator a = br_hang;
+        a.available = always;
+        fb_cell_spec spec = {trace_fd, "long", &a, &o, 30.0, 0};
+        fb_row row;
+        fb_cell_run(&spec, &row);
+        _exit(0);
+    }
+    pid_t cell = 0;
+    for (int i = 0; i < 200 && !(cell = find_cell(dir)); i++)
+        usleep(25000);
+    CHECK(cell > 0, "no cell process seen for the run");
+    usleep(200000);
+    kill(run, SIGKILL);
+    waitpid(run, NULL, 0);
+    /* The death signal is at once; the cell's own check of its parent
+     * within half a second. Give it 5 s on a loaded machine: its own
+     * --timeout (30 s) is far off. */
+    pid_t left = cell;
+    for (int i = 0; i < 100 && (left = find_cell(dir)); i++)
+        usleep(50000);
+    CHECK(left == 0, "cell %d still running after its run was killed", (int)left);
+    if (left)
+        kill(left, SIGKILL);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0, "%s failed", cmd);
+}
+
 static void child_breakage(void) {
     size_t len;
     char *txt = make_long_trace(&len);
@@ -330,6 +479,8 @@ static void child_breakage(void) {
           "hog: got %s \"%s\", want oom at the 64 MiB limit", row.status, row.detail);
     CHECK(row.rss_peak_kb > 64 * 1024 && row.rss_peak_kb < 1024 * 1024,
           "hog: peak RSS %llu KiB, want just over the 64 MiB limit", (unsigned long long)row.rss_peak_kb);
+    own_limits(fd);
+    orphan_cell(fd);
     close(fd);
     trace_free(&t);
     free(txt);
@@ -371,6 +522,103 @@ static void no_heap(void) {
               "%s pass with no heap: rc %d, %s \"%s\"", passes[i].name, rc, row.status, row.detail);
     }
     trace_free(&t);
+}
+
+/* ------------------------------------------------------- budgets */
+
+/* Peak live payload over the first n ops of t, counted here apart from
+ * the space pass. */
+static uint64_t prefix_peak(const trace *t, size_t n) {
+    uint64_t *size = calloc(t->num_ids ? t->num_ids : 1, sizeof *size), live = 0, peak = 0;
+    for (size_t i = 0; i < n; i++) {
+        const trace_op *op = &t->ops[i];
+        if (op->id == TRACE_NO_ID)
+            continue;
+        live -= size[op->id];
+        size[op->id] = op->kind == TRACE_FREE ? 0 : op->size;
+        live += size[op->id];
+        peak = live > peak ? live : peak;
+    }
+    free(size);
+    return peak;
+}
+
+/* A pass cut short by its budget gives the figures of the prefix it
+ * replayed, says how many ops in its column, and the cell is `partial`:
+ * with a budget in ops (every pass stops at the same op), the space
+ * figures equal those of a whole replay of the trace cut to that prefix;
+ * with a time budget already spent, every pass still covers its first
+ * chunk (256 ops) and the throughput is those ops over their time. */
+static void budgets(void) {
+    size_t len;
+    char *txt = make_long_trace(&len);
+    trace t;
+    trace_error err;
+    CHECK_STOP(trace_parse("long.rep", txt, len, &t, &err, NULL) == 0, "long trace: %s", err.msg);
+    trace cut = t;
+    cut.num_ops = 250;
+    static const char *const names[] = {"first", "tlsf", "buddy", "mems", "pagefamily", "dmm"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const fb_allocator *a = fb_allocator_find(names[i]);
+        fb_replay_opts o;
+        quick(&o);
+        o.budget_ops = 250;
+        fb_row row, whole;
+        memset(&row, 0, sizeof row);
+        memset(&whole, 0, sizeof whole);
+        int rc = fb_replay_cell(&t, a, &o, &row);
+        CHECK(rc == 0 && !strcmp(row.status, "partial") && strstr(row.detail, "space 250/600 ops") &&
+                  strstr(row.detail, "throughput 250/600 ops"),
+              "%s, 250-op budget: rc %d, %s \"%s\"", names[i], rc, row.status, row.detail);
+        CHECK(row.ops == 600 && row.space_ops == 250 && row.check_ops == 250 &&
+                  row.timed_ops == 250 && row.lat_ops == 250,
+              "%s: ops %llu, space %llu, check %llu, timed %llu, latency %llu", names[i],
+              (unsigned long long)row.ops, (unsigned long long)row.space_ops,
+              (unsigned long long)row.check_ops, (unsigned long long)row.timed_ops,
+              (unsigned long long)row.lat_ops);
+        CHECK(row.reps == 3 && row.kops > 0 && row.replay_s > 0 &&
+                  row.kops > 0.999 * 250 / row.replay_s / 1000 &&
+                  row.kops < 1.001 * 250 / row.replay_s / 1000,
+              "%s: kops %.1f over %.6f s a replay, want the prefix's 250 ops over it", names[i],
+              row.kops, row.replay_s);
+        CHECK(row.peak_payload == prefix_peak(&t, 250) && row.peak_payload < t.peak_payload,
+              "%s: peak payload %llu, want the prefix's %llu", names[i],
+              (unsigned long long)row.peak_payload, (unsigned long long)prefix_peak(&t, 250));
+        rc = fb_replay_cell(&cut, a, &o, &whole);
+        CHECK(rc == 0 && !strcmp(whole.status, "ok") && whole.heap_peak == row.heap_peak &&
+                  whole.peak_payload == row.peak_payload && whole.util == row.util &&
+                  whole.ext_frag == row.ext_frag,
+              "%s: the prefix's figures (heap %llu, util %.4f, %s) differ from the trace cut "
+              "there (heap %llu, util %.4f, %s)",
+              names[i], (unsigned long long)row.heap_peak, row.util, row.status,
+              (unsigned long long)whole.heap_peak, whole.util, whole.status);
+    }
+    /* No time left at all: each replay covers its first chunk, and the
+     * throughput pass times one repetition of it. */
+    fb_replay_opts o;
+    quick(&o);
+    o.budget_end = fb_now() - 1;
+    fb_row row;
+    memset(&row, 0, sizeof row);
+    int rc = fb_replay_cell(&t, fb_allocator_find("first"), &o, &row);
+    CHECK(rc == 0 && !strcmp(row.status, "partial") && row.space_ops == 256 &&
+              row.check_ops == 256 && row.timed_ops == 256 && row.lat_ops == 256 && row.reps == 1,
+          "spent budget: %s \"%s\", space %llu, check %llu, timed %llu, latency %llu, reps %llu",
+          row.status, row.detail, (unsigned long long)row.space_ops,
+          (unsigned long long)row.check_ops, (unsigned long long)row.timed_ops,
+          (unsigned long long)row.lat_ops, (unsigned long long)row.reps);
+    CHECK(row.util > 0 && row.util <= 1 && row.kops > 0 && row.peak_payload == prefix_peak(&t, 256),
+          "spent budget: util %.4f, kops %.1f, peak %llu", row.util, row.kops,
+          (unsigned long long)row.peak_payload);
+    /* A budget the trace fits in changes nothing. */
+    o.budget_end = fb_now() + 600;
+    memset(&row, 0, sizeof row);
+    rc = fb_replay_cell(&t, fb_allocator_find("first"), &o, &row);
+    CHECK(rc == 0 && !strcmp(row.status, "ok") && row.space_ops == 600 && row.timed_ops == 600 &&
+              row.reps == 3,
+          "ample budget: %s \"%s\"", row.status, row.detail);
+    trace_free(&t);
+    free(txt);
 }
 
 /* ------------------------------------------------ warm repetitions */
@@ -462,6 +710,7 @@ int main(int argc, char **argv) {
         known_answers();
         in_process_breakage();
         no_heap();
+        budgets();
         warm_faults();
     } else if (!strcmp(part, "cells")) {
         child_breakage();
