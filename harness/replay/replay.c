@@ -10,10 +10,13 @@
 #include "fbmem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void fb_replay_defaults(fb_replay_opts *o) {
     memset(o, 0, sizeof *o);
@@ -121,6 +124,20 @@ void *fb_heap_renew(const fb_allocator *a, void *heap, void **ptrs, size_t n,
 
 /* ------------------------------------------------------------- the cell */
 
+/* Opens and flocks PATH, waiting for whoever holds it; the descriptor, or
+ * -1 when the file cannot be opened (the cell then runs unlocked). */
+static int timing_lock_take(const char *path) {
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX) != 0)
+        if (errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+    return fd;
+}
+
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
     fb_row_clear(row);
     snprintf(row->trace, sizeof row->trace, "%s", t->name);
@@ -138,11 +155,17 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
                  {FB_PASS_CHECK, "correctness", fb_pass_check},
                  {FB_PASS_TIME, "throughput", fb_pass_time},
                  {FB_PASS_LATENCY, "latency", fb_pass_latency}};
+    int lock = -1;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(passes & order[i].bit))
             continue;
-        if (order[i].run(t, a, o, row))
+        if (lock < 0 && o->timing_lock && (order[i].bit & (FB_PASS_TIME | FB_PASS_LATENCY)))
+            lock = timing_lock_take(o->timing_lock);
+        if (order[i].run(t, a, o, row)) {
+            if (lock >= 0)
+                close(lock);
             return 1;
+        }
         if (o->progress) {
             fb_row so_far = *row;
             snprintf(so_far.status, sizeof so_far.status, "running");
@@ -150,5 +173,7 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
             o->progress(&so_far, o->progress_ctx);
         }
     }
+    if (lock >= 0)
+        close(lock);
     return 0;
 }

@@ -37,6 +37,10 @@ typedef struct fb_replay_opts {
      * "running", detail naming the pass); NULL: not called. */
     void (*progress)(const fb_row *row, void *ctx);
     void *progress_ctx;
+    /* A file to flock around the throughput and latency passes, so that
+     * cells run side by side (fitbench run -j) time one at a time; NULL:
+     * none. A cell killed meanwhile lets go of it with its process. */
+    const char *timing_lock;
 } fb_replay_opts;
 
 enum { FB_PASS_CHECK = 1, FB_PASS_SPACE = 2, FB_PASS_TIME = 4, FB_PASS_LATENCY = 8 };
