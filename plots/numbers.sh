@@ -70,7 +70,7 @@ sec_classic() {
         return 1
     fi
     # shellcheck disable=SC2086
-    "$FB" run -q -a fit,libc,jemalloc,tcmalloc,mimalloc -o "$OUT/classic" $traces
+    "$FB" run -q --force -a fit,libc,jemalloc,tcmalloc,mimalloc -o "$OUT/classic" $traces
     { stamp classic
       echo "Each cell: utilization / throughput (median of the timed replays)."
       echo
@@ -83,7 +83,7 @@ sec_classic() {
 sec_suite() {
     local t0 t1 t2 cells
     t0=$(date +%s)
-    "$FB" run -q -o "$OUT/suite"
+    "$FB" run -q --force -o "$OUT/suite"
     t1=$(date +%s)
     "$FB" report "$OUT/suite" >/dev/null 2>&1
     t2=$(date +%s)
@@ -103,7 +103,7 @@ sec_tails() {
       echo
       echo "The same with the core's heaps never giving memory back (FITBENCH_TRIM_DECAY=1G):"
       echo
-      FITBENCH_TRIM_DECAY=1G "$FB" run -q -a tlsf,segfit -o "$OUT/tails-nodecay"
+      FITBENCH_TRIM_DECAY=1G "$FB" run -q --force -a tlsf,segfit -o "$OUT/tails-nodecay"
       "$FB" tables "$OUT/tails-nodecay" tails; } >"$OUT/tails.md"
 }
 

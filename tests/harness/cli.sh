@@ -32,7 +32,7 @@ expect_rc 0 "$fb" --help
 expect_rc 2 "$fb"
 expect_rc 2 "$fb" frobnicate
 expect_err "unknown command"
-for c in run list check stats record gen convert plot report; do
+for c in run list check stats record gen convert plot report merge; do
     expect_rc 0 "$fb" "$c" --help
 done
 expect_rc 2 "$fb" run -a nosuch "$tmp/small.rep"
