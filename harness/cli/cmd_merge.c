@@ -4,7 +4,8 @@
  * array, or runs on other machines) combined into one, from which `fitbench
  * report` works as from any run: results.csv and .json, summary.csv,
  * timeline/, heapmap/ and latency/, and a meta.json that names each part's
- * machine under "parts".
+ * machine under "parts" (and every distinct host and cpu, joined with
+ * "; ", under "host" and "cpu").
  *
  * A DIR is a results folder (it holds results.csv) or a folder of them
  * (the plan's -o). Parts that cannot be compared are refused with an error
@@ -303,6 +304,23 @@ static int write_meta(const char *out, parts *ps, json_object *traces, int argc,
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
     json_object_object_add(m, "command", json_object_new_string(cmd));
+    /* host and cpu: every distinct one of the parts, in their order. */
+    static const char *const machine_keys[] = {"host", "cpu"};
+    for (size_t k = 0; k < 2; k++) {
+        char list[4096] = "";
+        for (size_t i = 0; i < ps->n; i++) {
+            const char *v = meta_str(ps->p[i].meta, machine_keys[k]);
+            size_t j = 0;
+            while (j < i && strcmp(v, meta_str(ps->p[j].meta, machine_keys[k])) != 0)
+                j++;
+            if (j < i)
+                continue;
+            if (list[0])
+                strncat(list, "; ", sizeof list - strlen(list) - 1);
+            strncat(list, v, sizeof list - strlen(list) - 1);
+        }
+        json_object_object_add(m, machine_keys[k], json_object_new_string(list));
+    }
     json_object_object_add(m, "date", json_object_new_string(date));
     json_object *hashes = json_object_new_object();
     json_object_object_foreach(traces, name, pair) {
