@@ -402,8 +402,7 @@ int cmd_merge(int argc, char **argv) {
                      out);
             rc = -1;
         }
-        if (!rc)
-            free(old);
+        free(old);
     }
     char err[PATH_MAX + 256];
     fb_results *res = NULL;
