@@ -90,6 +90,7 @@ sec_jobs() {
         echo "numbers.sh: jobs: no traces in $CLASSIC (set CLASSIC=...); skipped" >&2
         return 1
     fi
+    mkdir -p "$OUT/jobs"
     for i in 1 2 3; do
         for j in 1 2; do
             # shellcheck disable=SC2086
