@@ -40,8 +40,9 @@ void fb_csv_row(FILE *out, const fb_row *row);
 void fb_json_row(FILE *out, const fb_row *row);
 
 /* Reads a results.csv back (results_read.c): its rows, columns found by
- * name (one absent is left zero, one unknown ignored). A last line without
- * its newline (a write cut short) is dropped and *torn set. 0 with *rows
+ * name (one absent is left zero, one unknown ignored; an empty figure is
+ * FB_UNDEF). A last line without its newline (a write cut short) is
+ * dropped and *torn set. 0 with *rows
  * (free it) and *n; 1 when PATH does not exist (*n = 0); -1 with a message
  * "PATH:LINE: what" in err. */
 int fb_results_read(const char *path, fb_row **rows, size_t *n, int *torn, char *err,

@@ -7,8 +7,11 @@
  * record a line (the writer turns line breaks inside a field into blanks),
  * fields quoted when they hold a comma or a quote, quotes doubled. The
  * columns are found by name from FB_METRICS, so a file written before a
- * column was added still reads (the new column stays zero).
+ * column was added still reads (the new column stays zero). An empty
+ * number is one the row did not define: FB_UNDEF for a figure, 0 for a
+ * count.
  */
+#include "figure.h"
 #include "output.h"
 
 #include <errno.h>
@@ -77,9 +80,10 @@ static int rr_u64(const char *s, uint64_t *v) {
     return errno || *end || *s == '-' ? -1 : 0;
 }
 
+/* An empty field is a figure that was not defined (figure.h). */
 static int rr_f64(const char *s, double *v) {
     if (!*s) {
-        *v = 0;
+        *v = FB_UNDEF;
         return 0;
     }
     char *end;

@@ -3,9 +3,10 @@
  * read back (results_read.c), as --resume and merge do: every column
  * survives, quoted text included; a torn last line is dropped and said; a
  * file with columns in another order, one column fewer or one unknown
- * still reads; a damaged file is an error naming its line.
+ * still reads, an empty figure as undefined; a damaged file is an error naming its line.
  */
 #include "check.h"
+#include "figure.h"
 #include "output.h"
 
 #include <stdio.h>
@@ -73,8 +74,8 @@ int main(void) {
     CHECK_EQ(torn, 1);
     free(rows);
     /* Another order, a column fewer, one unknown. */
-    const char *p = write_file("other.csv", "allocator,extra,status,trace,ops\n"
-                                            "tlsf,x,ok,t3,77\n");
+    const char *p = write_file("other.csv", "allocator,extra,status,trace,ops,util\n"
+                                            "tlsf,x,ok,t3,77,\n");
     CHECK(fb_results_read(p, &rows, &n, &torn, err, sizeof err) == 0, "%s", err);
     CHECK_EQ(n, 1);
     if (n == 1) {
@@ -82,6 +83,7 @@ int main(void) {
         CHECK_STR_EQ(rows[0].allocator, "tlsf");
         CHECK_EQ(rows[0].ops, 77);
         CHECK_EQ(rows[0].heap_peak, 0);
+        CHECK(!fb_defined(rows[0].util), "an empty util read as %g", rows[0].util);
     }
     free(rows);
     /* Damaged: a row with a field too many, a quote never closed, a
