@@ -12,12 +12,16 @@ CTEST_ARGS ?=
 PACKAGES = cmake make gcc g++ pkg-config zlib1g-dev libbenchmark-dev libjson-c-dev \
            gnuplot-nox hyperfine valgrind python3 \
            perl sqlite3 git xz-utils zstd binutils \
-           libjemalloc2 libgoogle-perftools4 libmimalloc2.0
+           libjemalloc2 libgoogle-perftools4 libmimalloc2.0 parallel
 
 FITBENCH = $(BUILD)/harness/fitbench
 BENCH    = $(BUILD)/harness/fitbench-bench
 # Extra arguments: `make report RUN_ARGS="-a fit,libc"`, `make bench BENCH_ARGS=...`.
 RUN_ARGS   ?=
+# `make report` continues what an earlier (interrupted) report left in the
+# results folder; REPORT_MODE=--force starts afresh. RUN_JOBS: cells at once.
+REPORT_MODE ?= --resume
+RUN_JOBS    ?= 1
 BENCH_ARGS ?=
 PROGRAMS_ARGS ?=
 
@@ -59,10 +63,11 @@ sanitize: deps
 
 # The main job: the bundled suite against every allocator, then charts and
 # results/report.html. A cell that is not ok (an allocator that runs out of
-# its fixed region, say) is a result, not a failure of the job.
+# its fixed region, say) is a result, not a failure of the job. Run again,
+# it runs only the cells the results folder lacks (--resume).
 report: deps
 	$(MAKE) build
-	$(FITBENCH) run -o $(RESULTS) $(RUN_ARGS); rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	$(FITBENCH) run $(REPORT_MODE) -j $(RUN_JOBS) -o $(RESULTS) $(RUN_ARGS); rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	$(FITBENCH) report $(RESULTS)
 
 # Google Benchmark micro-benchmarks and trace replays, into the results

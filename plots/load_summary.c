@@ -41,8 +41,10 @@ static const char *const sum_col_names[SUM_NCOLS] = {
         free(a->name);                                            \
         a->name = v;                                              \
     }
-#define SUM_SET_U64(name) \
-    if (!*bad && plots_parse_u64(f[col[SUM_COL_##name]], &a->name) < 0) *bad = #name;
+#define SUM_SET_U64(name)                      \
+    if (col[SUM_COL_##name] < 0)               \
+        a->name = 0;                           \
+    else if (!*bad && plots_parse_u64(f[col[SUM_COL_##name]], &a->name) < 0) *bad = #name;
 #define SUM_SET_OPT(name)                                                  \
     if (!*bad) {                                                           \
         const char *t = f[col[SUM_COL_##name]];                            \
@@ -88,7 +90,8 @@ int plots_load_summary(plots_set *s)
         /* Another fitbench's summary (a column more or less): the rows
          * hold what it needs, so it is computed from them instead. */
         for (size_t i = 0; i < SUM_NCOLS; i++) {
-            if (col[i] < 0) {
+            /* machines came later: a file without it still reads (0). */
+            if (col[i] < 0 && i != SUM_COL_machines) {
                 plots_warn(s, "%s:1: no column %s in the header (another fitbench?); the "
                            "summary is computed from results.csv", plots_csv_name(c),
                            sum_col_names[i]);
@@ -151,6 +154,7 @@ void plots_summary_compute(plots_set *s)
         a->mean_util = fb_summary_mean_util(&acc);
         a->kops = fb_summary_kops(&acc);
         a->kops_gmean = fb_summary_kops_gmean(&acc);
+        a->machines = (uint64_t)__builtin_popcountll(acc.machine_bits);
     }
     /* libc's throughput may come from the file or from the pass above. */
     long libc = plots_alloc_find(s, FB_SUMMARY_REFERENCE);

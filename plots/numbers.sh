@@ -8,7 +8,7 @@
 # it was made. The prose around the markers carries no figures.
 #
 # usage: plots/numbers.sh [SECTION ...]     (default: every section)
-# sections: classic suite tails trim preload loading bench record programs
+# sections: classic jobs suite tails trim preload loading bench record programs
 # environment:
 #   BUILD    the build folder (default build)
 #   OUT      where the runs and snippets go (default results/numbers)
@@ -70,7 +70,7 @@ sec_classic() {
         return 1
     fi
     # shellcheck disable=SC2086
-    "$FB" run -q -a fit,libc,jemalloc,tcmalloc,mimalloc -o "$OUT/classic" $traces
+    "$FB" run -q --force -a fit,libc,jemalloc,tcmalloc,mimalloc -o "$OUT/classic" $traces
     { stamp classic
       echo "Each cell: utilization / throughput (median of the timed replays)."
       echo
@@ -79,11 +79,55 @@ sec_classic() {
       "$FB" tables "$OUT/classic" summary; } >"$OUT/classic.md"
 }
 
+# -j 2 against -j 1: the classic eleven with fit and libc, three runs of
+# each, alternating; per cell the median over the runs of the throughput
+# (itself the median of the timed replays), and the noise floor: -j 1
+# against -j 1, run by run.
+sec_jobs() {
+    local traces i j
+    traces=$(classic_traces)
+    if [ -z "$traces" ]; then
+        echo "numbers.sh: jobs: no traces in $CLASSIC (set CLASSIC=...); skipped" >&2
+        return 1
+    fi
+    mkdir -p "$OUT/jobs"
+    for i in 1 2 3; do
+        for j in 1 2; do
+            # shellcheck disable=SC2086
+            "$FB" run -q --force -j $j -a fit,libc -o "$OUT/jobs/j$j-$i" $traces >/dev/null
+            [ $? -le 1 ] || return 1
+        done
+    done
+    { stamp jobs
+      python3 - "$OUT/jobs" <<'PY'
+import csv, statistics, sys
+d = sys.argv[1]
+def kops(run, col):
+    return {(r["trace"], r["allocator"]): float(r[col])
+            for r in csv.DictReader(open(f"{d}/{run}/results.csv")) if r["status"] == "ok"}
+print("| throughput, per cell | within 10% | median ratio | min | max |")
+print("|---|---:|---:|---:|---:|")
+for col, what in (("kops", "median replay"), ("kops_max", "fastest replay")):
+    j1 = [kops(f"j1-{i}", col) for i in (1, 2, 3)]
+    j2 = [kops(f"j2-{i}", col) for i in (1, 2, 3)]
+    cells = sorted(set.intersection(*map(set, j1 + j2)))
+    def line(how, a, b):
+        r = [b[c] / a[c] for c in cells if a[c] > 0]
+        n = sum(abs(x - 1) <= 0.10 for x in r)
+        print(f"| {what}: {how} | {n} of {len(r)} | {statistics.median(r):.3f} | {min(r):.2f} | {max(r):.2f} |")
+    med = lambda runs: {c: statistics.median(x[c] for x in runs) for c in cells}
+    line("-j 2 / -j 1, medians of 3 runs", med(j1), med(j2))
+    line("-j 1 / -j 1, run 2 / run 1", j1[0], j1[1])
+    line("-j 1 / -j 1, run 3 / run 1", j1[0], j1[2])
+PY
+    } >"$OUT/jobs.md"
+}
+
 # The bundled suite against every allocator, as `make report` runs it.
 sec_suite() {
     local t0 t1 t2 cells
     t0=$(date +%s)
-    "$FB" run -q -o "$OUT/suite"
+    "$FB" run -q --force -o "$OUT/suite"
     t1=$(date +%s)
     "$FB" report "$OUT/suite" >/dev/null 2>&1
     t2=$(date +%s)
@@ -103,7 +147,7 @@ sec_tails() {
       echo
       echo "The same with the core's heaps never giving memory back (FITBENCH_TRIM_DECAY=1G):"
       echo
-      FITBENCH_TRIM_DECAY=1G "$FB" run -q -a tlsf,segfit -o "$OUT/tails-nodecay"
+      FITBENCH_TRIM_DECAY=1G "$FB" run -q --force -a tlsf,segfit -o "$OUT/tails-nodecay"
       "$FB" tables "$OUT/tails-nodecay" tails; } >"$OUT/tails.md"
 }
 
@@ -182,7 +226,7 @@ sec_programs() {
           "$OUT/programs/programs.dat"; } >"$OUT/programs.md"
 }
 
-all="classic suite tails trim preload loading bench record programs"
+all="classic jobs suite tails trim preload loading bench record programs"
 want=${*:-$all}
 status=0
 for s in $want; do

@@ -506,6 +506,9 @@ int fb_cell_main_with(int argc, char **argv, const fb_allocator *(*find)(const c
     o.check_every = (size_t)strtoull(argv[7], NULL, 10);
     o.passes = (unsigned)strtoul(argv[8], NULL, 10);
     o.budget_end = timeout_s > 0 ? started + fb_budget_cell_share * timeout_s : 0;
+    /* Set by `fitbench run` (cli/run_sched.c): the timed passes' lock. */
+    const char *lock = getenv("FITBENCH_TIMING_LOCK");
+    o.timing_lock = lock && *lock ? lock : NULL;
     snprintf(row.allocator, sizeof row.allocator, "%s", argv[2]);
     /* For tests: a budget in ops, which cuts every pass at the same op on
      * any machine (README, "Budgets"). */

@@ -10,19 +10,26 @@
 #ifndef FB_CLI_H
 #define FB_CLI_H
 
+#include <stddef.h>
+
 #define FB_VERSION "0.1"
 
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* The folder `run` replays when given no trace: $FITBENCH_TRACES, else
  * the bundled suite. */
 const char *fb_default_traces(void);
 
 /* Writes DIR/meta.json: date, machine, kernel, compiler, library
- * versions, the core's trim settings and the command line. */
-void fb_meta_write(const char *dir, int argc, char **argv);
+ * versions, the core's trim settings, the command line and, under
+ * "traces", each of the NT traces' names and content hashes. */
+void fb_meta_write(const char *dir, int argc, char **argv, const char *const *tnames,
+                   const char *const *thashes, size_t nt);
+/* The machine meta.json names: host and cpu model. */
+void fb_meta_machine(char *host, size_t hostlen, char *cpu, size_t cpulen);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * cmd_run.c: `fitbench run`, the main job: every trace against every
  * selected allocator, each cell in a process of its own (cell/), the rows
- * written as they come (output/).
+ * written as they come (output/). This file reads the options and the
+ * traces; run.h says which file does the rest (the results folder and
+ * --resume, --plan, running the cells -j at a time, the progress line).
  *
  * Each trace is read once: loaded, checked and handed to a memfd before any
  * cell runs, so that a bad file stops the run whole, never half-run, and a
@@ -14,6 +16,7 @@
 #include "diag.h"
 #include "output.h"
 #include "replay.h"
+#include "run.h"
 #include "summary.h"
 #include "trace.h"
 #include "trace_args.h"
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef FB_TRACES_DIR
@@ -41,7 +45,7 @@ const char *fb_default_traces(void) {
  * times its peak live payload, room for any sane allocator's footprint),
  * but never more than three quarters of the machine's memory, so that an
  * allocator that runs away cannot take the machine with it. In MiB. */
-static uint64_t default_max_rss_mib(uint64_t num_ops, uint64_t peak_payload) {
+uint64_t run_default_max_rss_mib(uint64_t num_ops, uint64_t peak_payload) {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     uint64_t machine = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page >> 20 : 8192;
     uint64_t cap = machine / 4 * 3;
@@ -52,8 +56,9 @@ static uint64_t default_max_rss_mib(uint64_t num_ops, uint64_t peak_payload) {
 
 static void usage_run(FILE *out) {
     fprintf(out,
-            "usage: fitbench run [-a LIST] [-o DIR] [-r N] [--timeout S] [--max-rss MIB]\n"
-            "                    [--min-time S] [--check-every N] [-q] [TRACE|DIR ...]\n"
+            "usage: fitbench run [-a LIST] [-o DIR] [-j N] [-r N] [--timeout S] [--max-rss MIB]\n"
+            "                    [--min-time S] [--check-every N] [--resume | --force] [--plan]\n"
+            "                    [--timing-lock FILE] [-q] [TRACE|DIR ...]\n"
             "\n"
             "Replays each trace against each allocator, every cell in a process of its own,\n"
             "and writes DIR/results.csv, results.json, summary.csv, meta.json, and\n"
@@ -63,6 +68,8 @@ static void usage_run(FILE *out) {
             "  -a LIST          allocators and groups, comma-separated (default: all);\n"
             "                   groups: %s\n"
             "  -o DIR           results folder (default: results)\n"
+            "  -j N             N cells at once (default 1); their untimed passes run side by\n"
+            "                   side, the throughput and latency passes one at a time\n"
             "  -r N             exactly N timed repetitions (default: adaptive, >= 3 and\n"
             "                   >= --min-time seconds)\n"
             "  --min-time S     timed replay seconds per cell, at least (default 0.2)\n"
@@ -78,11 +85,19 @@ static void usage_run(FILE *out) {
             "                   machine's memory)\n"
             "  --check-every N  run the allocator's heap check every N ops (default: 64\n"
             "                   times per trace)\n"
-            "  -q               no progress line, no tables\n"
+            "  --resume         DIR holds some of these cells already: run only the others\n"
+            "  --force          DIR holds another run's results: replace them\n"
+            "  --plan           run nothing: print one shell command per cell, each writing\n"
+            "                   DIR/TRACE__ALLOC/, for GNU parallel or a Slurm array;\n"
+            "                   `fitbench merge` combines the folders\n"
+            "  --timing-lock F  the lock file that keeps timed passes one at a time\n"
+            "                   (default DIR/.timing.lock; --plan: DIR/.timing.lock for all)\n"
+            "  -q               no progress, no tables\n"
             FB_USER_USAGE
             "\n"
-            "The core's heaps give memory back as FITBENCH_TRIM and FITBENCH_TRIM_DECAY say\n"
-            "(README, \"Giving memory back\").\n"
+            "Progress goes to stderr: a line rewritten in place on a terminal, one line per\n"
+            "finished cell otherwise. The core's heaps give memory back as FITBENCH_TRIM and\n"
+            "FITBENCH_TRIM_DECAY say (README, \"Giving memory back\").\n"
             "\n"
             "Exit status: 0 every cell ok, 1 some cell not ok, 2 usage or input error,\n"
             "130 interrupted.\n",
@@ -95,41 +110,46 @@ static void on_signal(int sig) {
     fb_interrupted = 1;
 }
 
-typedef struct run_opts {
-    const char *alist, *outdir;
-    fb_replay_opts replay;
-    double timeout;
-    uint64_t max_rss_mib; /* 0: the default for each trace */
-    int quiet;
-    fb_user_opts user;
-} run_opts;
-
 /* Options into o; the index of the first trace argument, or -1 (exit 2)
  * or -2 (--help, exit 0). */
 static int parse_options(int argc, char **argv, run_opts *o) {
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},           {"timeout", required_argument, NULL, 'T'},
         {"min-time", required_argument, NULL, 'm'}, {"check-every", required_argument, NULL, 'c'},
-        {"max-rss", required_argument, NULL, 'M'},  FB_USER_LONGOPTS, {NULL, 0, NULL, 0}};
+        {"max-rss", required_argument, NULL, 'M'},  {"jobs", required_argument, NULL, 'j'},
+        {"resume", no_argument, NULL, 'R'},         {"force", no_argument, NULL, 'F'},
+        {"plan", no_argument, NULL, 'P'},           {"timing-lock", required_argument, NULL, 'L'},
+        FB_USER_LONGOPTS,                           {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
     o->alist = "all";
     o->outdir = "results";
     fb_replay_defaults(&o->replay);
     o->timeout = 120;
-    o->max_rss_mib = 0;
-    o->quiet = 0;
+    o->jobs = 1;
     fb_user_opts_init(&o->user);
     uint64_t v;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "a:o:r:qh", longs, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":a:o:r:j:qh", longs, NULL)) != -1) {
         switch (c) {
         case 'a': o->alist = optarg; break;
         case 'o': o->outdir = optarg; break;
         case 'q': o->quiet = 1; break;
+        case 'R': o->resume = 1; break;
+        case 'F': o->force = 1; break;
+        case 'P': o->plan = 1; break;
+        case 'L': o->lock = optarg; break;
+        case 'j':
+            if (fb_arg_count("-j", optarg, "a count of cells", 1, 256, &v))
+                return -1;
+            o->jobs = (unsigned)v;
+            break;
         case 'r':
             if (fb_arg_count("-r", optarg, "a count", 1, 1000000, &v))
                 return -1;
             o->replay.fixed_reps = (unsigned)v;
+            o->reps_given = 1;
             break;
         case 'T':
             if (fb_arg_double("--timeout", optarg, "seconds", 0.001, 1e6, &o->timeout))
@@ -140,6 +160,7 @@ static int parse_options(int argc, char **argv, run_opts *o) {
                 return -1;
             if (o->replay.max_time < o->replay.min_time)
                 o->replay.max_time = o->replay.min_time;
+            o->min_time_given = 1;
             break;
         case 'M':
             if (fb_arg_count("--max-rss", optarg, "MiB", 1, (uint64_t)1 << 30, &o->max_rss_mib))
@@ -154,20 +175,17 @@ static int parse_options(int argc, char **argv, run_opts *o) {
         default:
             switch (fb_user_option(c, optarg, &o->user)) {
             case 1: break;
-            case 0: usage_run(stderr); return -1;
+            case 0: fb_arg_bad(c, argv); usage_run(stderr); return -1;
             default: return -1;
             }
         }
     }
+    if (o->resume && o->force) {
+        fb_error("--resume keeps the cells a folder holds, --force replaces them: not both");
+        return -1;
+    }
     return optind;
 }
-
-/* A trace read and handed to a memfd for its cells. */
-typedef struct run_trace {
-    char *name;
-    int fd;
-    uint64_t num_ops, peak_payload;
-} run_trace;
 
 /* Reads every trace once, before any cell: a bad file stops the run
  * whole. NULL (every message given) or the array of n traces. */
@@ -189,6 +207,7 @@ static run_trace *read_traces(int argc, char **argv, int first, int quiet, size_
         trace t;
         trace_error terr;
         ts[i].fd = -1;
+        ts[i].path = strdup(paths.paths[i]);
         if (trace_load(paths.paths[i], &t, &terr, quiet ? NULL : stderr) != 0) {
             fb_error_text(terr.msg);
             bad = 1;
@@ -202,19 +221,38 @@ static run_trace *read_traces(int argc, char **argv, int first, int quiet, size_
         ts[i].name = strdup(t.name);
         ts[i].num_ops = t.num_ops;
         ts[i].peak_payload = t.peak_payload;
+        fb_trace_hash(&t, ts[i].hash);
         trace_free(&t);
     }
+    /* Two traces of one name would be one cell twice (and one file). */
+    for (size_t i = 0; ts && !bad && i < paths.n; i++)
+        for (size_t k = 0; k < i && !bad; k++)
+            if (strcmp(ts[i].name, ts[k].name) == 0) {
+                fb_error("%s and %s are both trace '%s': rename one", ts[k].path, ts[i].path,
+                         ts[i].name);
+                bad = 1;
+            }
     *n = paths.n;
     trace_paths_free(&paths);
     if (ts && !bad)
         return ts;
     for (size_t i = 0; ts && i < *n; i++) {
         free(ts[i].name);
+        free(ts[i].path);
         if (ts[i].fd >= 0)
             close(ts[i].fd);
     }
     free(ts);
     return NULL;
+}
+
+static void free_traces(run_trace *t, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(t[i].name);
+        free(t[i].path);
+        close(t[i].fd);
+    }
+    free(t);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -248,62 +286,42 @@ int cmd_run(int argc, char **argv) {
     if (fb_user_prepare(&o.user) != 0)
         return 2;
     size_t ntraces = 0;
-    run_trace *traces = read_traces(argc, argv, first, o.quiet, &ntraces);
+    run_trace *traces = read_traces(argc, argv, first, o.quiet || o.plan, &ntraces);
     if (!traces)
         return 2;
-    fb_results *res = fb_results_open(o.outdir, err, sizeof err);
-    if (!res) {
-        fb_error("%s", err);
+    if (o.plan) {
+        int rc = run_plan(&o, traces, ntraces, sel, nsel);
+        free_traces(traces, ntraces);
+        return rc;
+    }
+    fb_results *res;
+    run_cell *todo;
+    size_t ntodo;
+    if (run_dir_open(&o, traces, ntraces, sel, nsel, argc, argv, &res, &todo, &ntodo) != 0) {
+        free_traces(traces, ntraces);
         return 2;
     }
-    fb_meta_write(o.outdir, argc, argv);
     o.replay.outdir = o.outdir;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    int progress = !o.quiet && isatty(2);
-    size_t total = ntraces * nsel, done = 0, bad = 0;
-    int interrupted = 0;
-    for (size_t i = 0; i < ntraces && !interrupted; i++) {
-        for (size_t k = 0; k < nsel && !interrupted; k++) {
-            if (progress)
-                fprintf(stderr, "\r\033[K[%zu/%zu] %s x %s", done + 1, total, traces[i].name,
-                        sel[k]->name);
-            uint64_t rss_mib = o.max_rss_mib ? o.max_rss_mib
-                                             : default_max_rss_mib(traces[i].num_ops,
-                                                                   traces[i].peak_payload);
-            fb_cell_spec spec = {traces[i].fd, traces[i].name, sel[k], &o.replay, o.timeout,
-                                 rss_mib * 1024};
-            fb_row row;
-            int r = fb_cell_run(&spec, &row);
-            if (r < 0)
-                interrupted = 1;
-            if (r != 0)
-                bad++;
-            if (fb_results_add(res, &row) != 0) {
-                if (progress)
-                    fputc('\n', stderr);
-                fb_error("cannot write results in %s: %s", o.outdir, strerror(errno));
-                interrupted = 1;
-            }
-            done++;
-        }
-    }
-    if (progress)
-        fprintf(stderr, "\r\033[K");
+    size_t done = 0, bad = 0, kept = fb_results_count(res);
+    for (size_t i = 0; i < kept; i++)
+        bad += strcmp(fb_results_row(res, i)->status, "ok") != 0;
+    int interrupted = run_cells(&o, traces, todo, ntodo, res, &done, &bad);
     if (fb_results_finish(res, o.quiet ? NULL : stdout) != 0)
         fb_error("cannot write %s/summary.csv", o.outdir);
-    if (!o.quiet)
-        printf("\n%zu cells, %zu not ok; results in %s/\n", done, bad, o.outdir);
-    fb_results_close(res);
-    for (size_t i = 0; i < ntraces; i++) {
-        free(traces[i].name);
-        close(traces[i].fd);
+    if (!o.quiet) {
+        printf("\n%zu cells, %zu not ok; results in %s/\n", done + kept, bad, o.outdir);
+        if (kept)
+            printf("(%zu of them kept from the folder, %zu run now)\n", kept, done);
     }
-    free(traces);
+    fb_results_close(res);
+    free(todo);
+    free_traces(traces, ntraces);
     if (interrupted) {
-        fb_error("interrupted; %zu cells written", done);
+        fb_error("interrupted; %zu cells written (--resume runs the rest)", done + kept);
         return 130;
     }
     return bad ? 1 : 0;

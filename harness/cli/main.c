@@ -30,6 +30,7 @@ static const struct {
     {"plot", cmd_plot, "draw the charts of a results folder"},
     {"report", cmd_report, "draw the charts and write report.html for a results folder"},
     {"tables", cmd_tables, "print a results folder's figures as Markdown tables"},
+    {"merge", cmd_merge, "combine results folders (the parts of a run --plan) into one"},
     {"programs", cmd_programs, "time real programs under each policy and system allocator"},
     {"__cell", fb_cell_main, NULL},
     {"__probe", fb_user_probe_main, NULL},

@@ -1,7 +1,8 @@
 /*
  * meta.c: meta.json, what a results folder needs to be read later and
  * compared: when, on what machine and software, with which settings and
- * which command.
+ * which command, and a hash of each trace's contents (what --resume and
+ * `fitbench merge` check before they put cells of two runs together).
  */
 #include "allocators.h"
 #include "cli.h"
@@ -63,10 +64,13 @@ static void cpu_model(char *cpu, size_t len) {
         fclose(ci);
 }
 
-void fb_meta_write(const char *dir, int argc, char **argv) {
-    char path[4200];
+void fb_meta_write(const char *dir, int argc, char **argv, const char *const *tnames,
+                   const char *const *thashes, size_t nt) {
+    /* Written aside and renamed: a kill leaves the old file or the new. */
+    char path[4200], tmp[4300];
     snprintf(path, sizeof path, "%s/meta.json", dir);
-    FILE *f = fopen(path, "w");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
     if (!f) {
         fb_warn("%s: cannot write: %s", path, strerror(errno));
         return;
@@ -122,6 +126,25 @@ void fb_meta_write(const char *dir, int argc, char **argv) {
         json_text(f, u->summary);
         sep = ",\n";
     }
+    /* Each trace's contents by a hash, so that --resume and merge can tell
+     * a changed trace of the same name. */
+    fprintf(f, "\n  },\n  \"traces\": {");
+    sep = "\n";
+    for (size_t i = 0; i < nt; i++) {
+        fprintf(f, "%s    ", sep);
+        json_text(f, tnames[i]);
+        fputs(": ", f);
+        json_text(f, thashes[i]);
+        sep = ",\n";
+    }
     fprintf(f, "\n  }\n}\n");
-    fclose(f);
+    if ((ferror(f) | fclose(f)) || rename(tmp, path) != 0)
+        fb_warn("%s: cannot write: %s", path, strerror(errno));
+}
+
+void fb_meta_machine(char *host, size_t hostlen, char *cpu, size_t cpulen) {
+    struct utsname u;
+    uname(&u);
+    snprintf(host, hostlen, "%s", u.nodename);
+    cpu_model(cpu, cpulen);
 }

@@ -1,7 +1,9 @@
 /*
  * output.c: results.csv, results.json and summary.csv, and the printed
  * tables. The per-cell columns come from FB_METRICS (metrics.h) alone,
- * summary.csv's columns and figures from summary.h.
+ * summary.csv's columns and figures from summary.h. Each row goes to
+ * results.csv in one write() on an O_APPEND descriptor, so that no kill
+ * leaves half a row there (results_read.c reads the file back).
  */
 #include "output.h"
 
@@ -12,13 +14,16 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct fb_results {
     char dir[4096];
-    FILE *csv;
+    int csv; /* results.csv, O_APPEND */
     fb_row *rows;
+    unsigned *machine; /* per row: the machine it was measured on */
     size_t n, cap;
 };
 
@@ -101,29 +106,81 @@ void fb_json_row(FILE *out, const fb_row *row) {
 
 /* ----------------------------------------------------------- the files */
 
+/* Writes all of TEXT to FD in one write() (a regular file takes it
+ * whole); 0 or -1. */
+static int write_once(int fd, const char *text, size_t len) {
+    ssize_t w;
+    do
+        w = write(fd, text, len);
+    while (w < 0 && errno == EINTR);
+    return w == (ssize_t)len ? 0 : -1;
+}
+
+static int rows_grow(fb_results *r) {
+    if (r->n < r->cap)
+        return 0;
+    size_t cap = r->cap ? 2 * r->cap : 64;
+    fb_row *rows = realloc(r->rows, cap * sizeof *rows);
+    if (rows)
+        r->rows = rows;
+    unsigned *m = rows ? realloc(r->machine, cap * sizeof *m) : NULL;
+    if (!m)
+        return -1;
+    r->machine = m;
+    r->cap = cap;
+    return 0;
+}
+
+static int write_json(fb_results *r);
+
 fb_results *fb_results_open(const char *dir, char *err, size_t errlen) {
+    return fb_results_open_with(dir, NULL, NULL, 0, err, errlen);
+}
+
+fb_results *fb_results_open_with(const char *dir, const fb_row *keep, const unsigned *machine,
+                                 size_t nkeep, char *err, size_t errlen) {
     fb_results *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    r->csv = -1;
     snprintf(r->dir, sizeof r->dir, "%s", dir);
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "%s: cannot create folder: %s", dir, strerror(errno));
         free(r);
         return NULL;
     }
-    char path[4200];
+    /* The header and the kept rows go to a new file that replaces the old
+     * one at once: a kill at any moment leaves the old file or the new. */
+    char path[4200], tmp[4300];
     snprintf(path, sizeof path, "%s/results.csv", dir);
-    r->csv = fopen(path, "w");
-    if (!r->csv) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         free(r);
         return NULL;
     }
-    fb_csv_header(r->csv);
-    fputc('\n', r->csv);
-    fflush(r->csv);
+    fb_csv_header(f);
+    fputc('\n', f);
+    int bad = 0;
+    for (size_t i = 0; i < nkeep && !bad; i++) {
+        fb_csv_row(f, &keep[i]);
+        bad = rows_grow(r);
+        if (!bad) {
+            r->rows[r->n] = keep[i];
+            r->machine[r->n++] = machine ? machine[i] : 0;
+        }
+    }
+    bad |= ferror(f);
+    if ((fclose(f) | bad) || rename(tmp, path) != 0 ||
+        (r->csv = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0 || write_json(r)) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        fb_results_close(r);
+        return NULL;
+    }
     return r;
 }
 
@@ -147,19 +204,25 @@ static int write_json(fb_results *r) {
     return rename(tmp, path);
 }
 
-int fb_results_add(fb_results *r, const fb_row *row) {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 64;
-        fb_row *rows = realloc(r->rows, cap * sizeof *rows);
-        if (!rows)
-            return -1;
-        r->rows = rows;
-        r->cap = cap;
-    }
-    r->rows[r->n++] = *row;
-    fb_csv_row(r->csv, row);
-    if (fflush(r->csv) != 0 || ferror(r->csv))
+int fb_results_add(fb_results *r, const fb_row *row) { return fb_results_add_on(r, row, 0); }
+
+int fb_results_add_on(fb_results *r, const fb_row *row, unsigned machine) {
+    if (rows_grow(r) != 0)
         return -1;
+    r->rows[r->n] = *row;
+    r->machine[r->n++] = machine;
+    char *line = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&line, &len);
+    if (!m)
+        return -1;
+    fb_csv_row(m, row);
+    int bad = ferror(m);
+    if (fclose(m) != 0 || bad || write_once(r->csv, line, len) != 0) {
+        free(line);
+        return -1;
+    }
+    free(line);
     return write_json(r);
 }
 
@@ -233,7 +296,8 @@ int fb_results_finish(fb_results *r, FILE *out) {
             s[ns].group = a ? a->group : "";
             ns++;
         }
-        fb_summary_add(&s[k].acc, strcmp(w->status, "ok") == 0, w->util, w->ops, w->replay_s);
+        fb_summary_add_on(&s[k].acc, strcmp(w->status, "ok") == 0, w->util, w->ops, w->replay_s,
+                          r->machine[i]);
     }
     double libc_kops = FB_UNDEF;
     for (size_t k = 0; k < ns; k++)
@@ -297,8 +361,9 @@ int fb_results_finish(fb_results *r, FILE *out) {
 void fb_results_close(fb_results *r) {
     if (!r)
         return;
-    if (r->csv)
-        fclose(r->csv);
+    if (r->csv >= 0)
+        close(r->csv);
     free(r->rows);
+    free(r->machine);
     free(r);
 }

@@ -14,11 +14,19 @@
 
 typedef struct fb_results fb_results;
 
-/* Opens DIR/results.csv and DIR/results.json (creating DIR). NULL with a
- * message in err on failure. */
+/* Opens DIR/results.csv and DIR/results.json (creating DIR), empty. NULL
+ * with a message in err on failure. */
 fb_results *fb_results_open(const char *dir, char *err, size_t errlen);
-/* Appends one row; 0 or -1 (I/O error). */
+/* The same, starting with the NKEEP rows KEEP (measured on the machines
+ * MACHINE[i]; NULL: all on machine 0): results.csv is replaced whole, at
+ * once, so a kill leaves either the old file or the new one. */
+fb_results *fb_results_open_with(const char *dir, const fb_row *keep, const unsigned *machine,
+                                 size_t nkeep, char *err, size_t errlen);
+/* Appends one row (in one write() to results.csv: never half a row);
+ * 0 or -1 (I/O error). The _on form says which machine measured it
+ * (summary.csv's machines column counts them). */
 int fb_results_add(fb_results *r, const fb_row *row);
+int fb_results_add_on(fb_results *r, const fb_row *row, unsigned machine);
 size_t fb_results_count(const fb_results *r);
 const fb_row *fb_results_row(const fb_results *r, size_t i);
 /* Writes DIR/summary.csv and prints the classic per-allocator tables and
@@ -30,5 +38,14 @@ void fb_results_close(fb_results *r);
 void fb_csv_header(FILE *out);
 void fb_csv_row(FILE *out, const fb_row *row);
 void fb_json_row(FILE *out, const fb_row *row);
+
+/* Reads a results.csv back (results_read.c): its rows, columns found by
+ * name (one absent is left zero, one unknown ignored; an empty figure is
+ * FB_UNDEF). A last line without its newline (a write cut short) is
+ * dropped and *torn set. 0 with *rows
+ * (free it) and *n; 1 when PATH does not exist (*n = 0); -1 with a message
+ * "PATH:LINE: what" in err. */
+int fb_results_read(const char *path, fb_row **rows, size_t *n, int *torn, char *err,
+                    size_t errlen);
 
 #endif

@@ -9,10 +9,17 @@
 
 void fb_summary_add(fb_summary_acc *a, int ok, double util, uint64_t ops, double replay_s)
 {
+    fb_summary_add_on(a, ok, util, ops, replay_s, 0);
+}
+
+void fb_summary_add_on(fb_summary_acc *a, int ok, double util, uint64_t ops, double replay_s,
+                       unsigned m)
+{
     a->traces++;
     if (!ok)
         return;
     a->ok++;
+    a->machine_bits |= (uint64_t)1 << (m % 64);
     if (fb_defined(util)) {
         a->n_util++;
         a->util_sum += util;
@@ -59,6 +66,7 @@ void fb_summary_fill(fb_summary_row *r, const fb_summary_acc *a, double libc_kop
     r->kops = fb_summary_kops(a);
     r->kops_gmean = fb_summary_kops_gmean(a);
     r->perf_index = fb_summary_perf_index(a->ok, r->mean_util, r->kops, libc_kops);
+    r->machines = (uint64_t)__builtin_popcountll(a->machine_bits);
 }
 
 #define SUMMARY_NAME(name, type, fmt, desc) fputs(first ? #name : "," #name, out), first = 0;

@@ -19,6 +19,9 @@
  *                (FB_SUMMARY_REFERENCE).
  * A figure with nothing to work on (no such trace, or libc's throughput
  * unknown for perf_index) is FB_UNDEF, an empty field in summary.csv.
+ *   machines   = how many machines measured those ok rows: 1 for a run, more
+ *                for a folder merged from parts run elsewhere (fitbench
+ *                merge), whose throughput figures then do not compare.
  */
 #ifndef FB_SUMMARY_H
 #define FB_SUMMARY_H
@@ -43,7 +46,8 @@
     X(mean_util, OPT, "%.4f", "mean utilization over the ok traces, a fraction")       \
     X(kops, OPT, "%.1f", "op-weighted throughput over the ok traces, Kops/s")          \
     X(kops_gmean, OPT, "%.1f", "geometric mean of the ok traces' throughput, Kops/s")  \
-    X(perf_index, OPT, "%.1f", "classic perf index against libc of the same run, 0..100")
+    X(perf_index, OPT, "%.1f", "classic perf index against libc of the same run, 0..100") \
+    X(machines, U64, "%" PRIu64, "machines the ok rows were measured on; over 1: not comparable")
 
 #define FB_SUMMARY_FIELD_STR(name) const char *name;
 #define FB_SUMMARY_FIELD_U64(name) uint64_t name;
@@ -61,12 +65,17 @@ typedef struct fb_summary_acc {
     uint64_t traces, ok;
     uint64_t n_util, n_kops; /* ok traces whose util, throughput is defined */
     double util_sum, ops, secs, log_kops_sum;
+    uint64_t machine_bits; /* bit m: an ok row measured on machine m (mod 64) */
 } fb_summary_acc;
 
 /* Adds one row of results.csv: its status is ok or not, and its util, ops
  * and replay_s (read only when ok; an undefined util is left out, and so
  * is the throughput of a trace with no op or no timed replay). */
 void fb_summary_add(fb_summary_acc *a, int ok, double util, uint64_t ops, double replay_s);
+/* The same for a row measured on machine M (a merged folder's part;
+ * fb_summary_add: machine 0). */
+void fb_summary_add_on(fb_summary_acc *a, int ok, double util, uint64_t ops, double replay_s,
+                       unsigned m);
 /* mean_util, kops and kops_gmean; FB_UNDEF when no trace defines them. */
 double fb_summary_mean_util(const fb_summary_acc *a);
 double fb_summary_kops(const fb_summary_acc *a);
@@ -75,7 +84,8 @@ double fb_summary_kops_gmean(const fb_summary_acc *a);
  * no ok trace, when a figure is undefined, or when libc_kops is not a
  * positive figure (libc did not run). */
 double fb_summary_perf_index(uint64_t ok, double mean_util, double kops, double libc_kops);
-/* Fills traces, ok, mean_util, kops, kops_gmean and perf_index of R from A. */
+/* Fills traces, ok, mean_util, kops, kops_gmean, perf_index and machines of R
+ * from A. */
 void fb_summary_fill(fb_summary_row *r, const fb_summary_acc *a, double libc_kops);
 
 /* summary.csv's header line and one row, each with its newline. */

@@ -37,7 +37,7 @@
     X(kops_min, F64, "%.1f", "Kops/s", "slowest repetition")                                \
     X(kops_max, F64, "%.1f", "Kops/s", "fastest repetition")                                \
     X(reps, U64, "%" PRIu64, "", "timed repetitions")                                       \
-    X(replay_s, F64, "%.6f", "s", "median seconds of one replay")                           \
+    X(replay_s, F64, "%.9g", "s", "median seconds of one replay")                           \
     X(faults, F64, "%.3f", "per 1000 ops", "minor page faults per 1000 ops, timed replays")  \
     X(lat_a_p50, U64, "%" PRIu64, "ns", "malloc latency, median")                           \
     X(lat_a_p99, U64, "%" PRIu64, "ns", "malloc latency, 99th percentile")                  \

@@ -10,9 +10,11 @@
 #include "fbmem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -163,6 +165,20 @@ static void note_prefix(char *buf, size_t len, const char *name, uint64_t done, 
                  ops);
 }
 
+/* Opens and flocks PATH, waiting for whoever holds it; the descriptor, or
+ * -1 when the file cannot be opened (the cell then runs unlocked). */
+static int timing_lock_take(const char *path) {
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX) != 0)
+        if (errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+    return fd;
+}
+
 int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *o, fb_row *row) {
     fb_row_clear(row);
     snprintf(row->trace, sizeof row->trace, "%s", t->name);
@@ -185,12 +201,20 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
                        sizeof order / sizeof order[0],
                    "one budget share per pass");
     fb_budget cell = {.end = o->budget_end, .ops = o->budget_ops};
+    int lock = -1;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(passes & order[i].bit))
             continue;
+        /* Waiting for the lock spends the cell's time: a pass's budget is
+         * its share of what is left once it may start. */
+        if (lock < 0 && o->timing_lock && (order[i].bit & (FB_PASS_TIME | FB_PASS_LATENCY)))
+            lock = timing_lock_take(o->timing_lock);
         fb_budget b = fb_budget_part(&cell, fb_budget_shares[i]);
-        if (order[i].run(t, a, o, &b, row))
+        if (order[i].run(t, a, o, &b, row)) {
+            if (lock >= 0)
+                close(lock);
             return 1;
+        }
         if (o->progress) {
             fb_row so_far = *row;
             snprintf(so_far.status, sizeof so_far.status, "running");
@@ -217,5 +241,7 @@ int fb_replay_cell(const trace *t, const fb_allocator *a, const fb_replay_opts *
         snprintf(row->detail, sizeof row->detail, "%s%s%s%.90s", cut[0] ? "budget reached: " : "", cut,
                  cut[0] && missing[0] ? "; " : "", missing);
     }
+    if (lock >= 0)
+        close(lock);
     return 0;
 }

@@ -48,6 +48,10 @@ typedef struct fb_replay_opts {
     void *progress_ctx;
     double budget_end;    /* fb_now() by which the passes must be done; 0: none */
     size_t budget_ops;    /* every replay covers at most this many ops; 0: all */
+    /* A file to flock around the throughput and latency passes, so that
+     * cells run side by side (fitbench run -j) time one at a time; NULL:
+     * none. A cell killed meanwhile lets go of it with its process. */
+    const char *timing_lock;
 } fb_replay_opts;
 
 enum { FB_PASS_CHECK = 1, FB_PASS_SPACE = 2, FB_PASS_TIME = 4, FB_PASS_LATENCY = 8 };

@@ -32,7 +32,7 @@ expect_rc 0 "$fb" --help
 expect_rc 2 "$fb"
 expect_rc 2 "$fb" frobnicate
 expect_err "unknown command"
-for c in run list check stats record gen convert plot report; do
+for c in run list check stats record gen convert plot report merge; do
     expect_rc 0 "$fb" "$c" --help
 done
 expect_rc 2 "$fb" run -a nosuch "$tmp/small.rep"
@@ -91,7 +91,7 @@ if diff <(head -1 "$tmp/r1/results.csv") "$here/results_header.golden" >/dev/nul
 [ "$(wc -l <"$tmp/r1/results.csv")" -eq 5 ] && ok || bad "want 4 rows in results.csv"
 grep -q '^small,first,ok,,6,500,' "$tmp/r1/results.csv" && ok || bad "small/first row: $(grep ^small,first "$tmp/r1/results.csv")"
 grep -q '^two,bump,ok,,4,4064,' "$tmp/r1/results.csv" && ok || bad "two/bump row: $(grep ^two,bump "$tmp/r1/results.csv")"
-[ "$(head -1 "$tmp/r1/summary.csv")" = "allocator,group,traces,ok,mean_util,kops,kops_gmean,perf_index" ] && ok || bad "summary.csv header"
+[ "$(head -1 "$tmp/r1/summary.csv")" = "allocator,group,traces,ok,mean_util,kops,kops_gmean,perf_index,machines" ] && ok || bad "summary.csv header"
 grep -q '^first,fit,2,2,' "$tmp/r1/summary.csv" && ok || bad "summary row for first: $(cat "$tmp/r1/summary.csv")"
 for f in timeline/small__first.csv heapmap/small__first.csv latency/small__first.csv timeline/two__bump.csv meta.json results.json; do
     [ -s "$tmp/r1/$f" ] && ok || bad "missing $f"
