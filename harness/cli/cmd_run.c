@@ -94,6 +94,8 @@ static void usage_run(FILE *out) {
             "                   (default DIR/.timing.lock; --plan: DIR/.timing.lock for all)\n"
             "  -q               no progress, no tables\n"
             FB_USER_USAGE
+            "  --no-reference   with mm: allocators, do not add libc for the perf index\n"
+            "                   (a plan's commands: libc has a cell of its own there)\n"
             "\n"
             "Progress goes to stderr: a line rewritten in place on a terminal, one line per\n"
             "finished cell otherwise. The core's heaps give memory back as FITBENCH_TRIM and\n"
@@ -119,7 +121,7 @@ static int parse_options(int argc, char **argv, run_opts *o) {
         {"max-rss", required_argument, NULL, 'M'},  {"jobs", required_argument, NULL, 'j'},
         {"resume", no_argument, NULL, 'R'},         {"force", no_argument, NULL, 'F'},
         {"plan", no_argument, NULL, 'P'},           {"timing-lock", required_argument, NULL, 'L'},
-        FB_USER_LONGOPTS,                           {NULL, 0, NULL, 0}};
+        {"no-reference", no_argument, NULL, 'N'},  FB_USER_LONGOPTS,                           {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->alist = "all";
     o->outdir = "results";
@@ -139,6 +141,7 @@ static int parse_options(int argc, char **argv, run_opts *o) {
         case 'R': o->resume = 1; break;
         case 'F': o->force = 1; break;
         case 'P': o->plan = 1; break;
+        case 'N': o->no_reference = 1; break;
         case 'L': o->lock = optarg; break;
         case 'j':
             if (fb_arg_count("-j", optarg, "a count of cells", 1, 256, &v))
@@ -280,9 +283,9 @@ int cmd_run(int argc, char **argv) {
         any_mm |= fb_user_is(sel[i]) && !sel[i]->preload;
         have_ref |= !strcmp(sel[i]->name, FB_SUMMARY_REFERENCE);
     }
-    if (any_mm && !have_ref && fb_allocator_find(FB_SUMMARY_REFERENCE))
+    if (any_mm && !have_ref && !o.no_reference && fb_allocator_find(FB_SUMMARY_REFERENCE))
         sel[nsel++] = fb_allocator_find(FB_SUMMARY_REFERENCE);
-    o.user.verbose = !o.quiet;
+    o.user.verbose = !o.quiet && !o.plan; /* a plan's stdout is its commands only */
     if (fb_user_prepare(&o.user) != 0)
         return 2;
     size_t ntraces = 0;

@@ -10,6 +10,7 @@
  * the folders. Nothing runs here; only DIR is made.
  */
 #include "diag.h"
+#include "mm_iface.h"
 #include "run.h"
 
 #include <errno.h>
@@ -40,6 +41,40 @@ static void put_opt(const char *opt, const char *val) {
     fputs(opt, stdout);
     putchar(' ');
     put_word(val);
+}
+
+/* "-a NAME" for the allocators built in; for your own, the spec with an
+ * absolute path and the options they were built with, so that every
+ * command builds and names them as this run would. */
+static void put_allocator(const run_opts *o, const fb_allocator *a) {
+    const fb_user *u = NULL;
+    for (size_t i = 0; fb_user_is(a) && i < fb_user_count(); i++)
+        if (&fb_user_at(i)->a == a)
+            u = fb_user_at(i);
+    if (!u) {
+        put_opt("-a", a->name);
+        return;
+    }
+    char spec[64 + 4 + PATH_MAX], *abs = realpath(u->path, NULL);
+    snprintf(spec, sizeof spec, "%s=%s:%s", u->name, u->kind == FB_USER_MM ? "mm" : "so",
+             abs ? abs : u->path);
+    free(abs);
+    put_opt("-a", spec);
+    if (u->kind == FB_USER_MM)
+        fputs(" --no-reference", stdout); /* libc's cell is a command of its own */
+    if (o->user.cflags)
+        put_opt("--cflags", o->user.cflags);
+    if (o->user.iface >= 0 && o->user.iface < FB_MM_COUNT)
+        put_opt("--mm-interface", fb_mm_ifaces[o->user.iface].name);
+    char num[32];
+    if (o->user.align) {
+        snprintf(num, sizeof num, "%zu", o->user.align);
+        put_opt("--mm-align", num);
+    }
+    if (o->user.max_heap) {
+        snprintf(num, sizeof num, "%zu", o->user.max_heap >> 20);
+        put_opt("--mm-max-heap", num);
+    }
 }
 
 int run_plan(const run_opts *o, const run_trace *t, size_t nt, const fb_allocator *const *sel,
@@ -78,7 +113,7 @@ int run_plan(const run_opts *o, const run_trace *t, size_t nt, const fb_allocato
             snprintf(dir, sizeof dir, "%s/%s__%s", out, t[i].name, sel[k]->name);
             put_word(self);
             fputs(" run -q --resume", stdout);
-            put_opt("-a", sel[k]->name);
+            put_allocator(o, sel[k]);
             put_opt("-o", dir);
             put_opt("--timing-lock", o->lock ? o->lock : lock);
             snprintf(num, sizeof num, "%g", o->timeout);

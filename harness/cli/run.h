@@ -25,6 +25,7 @@ typedef struct run_opts {
     unsigned jobs;        /* cells at once (-j) */
     const char *lock;     /* --timing-lock; NULL: DIR/.timing.lock */
     int quiet, resume, force, plan;
+    int no_reference; /* --no-reference: no libc added beside mm: allocators */
     int reps_given, min_time_given; /* for --plan: pass them on */
     fb_user_opts user;              /* mm: and so: allocators' options */
 } run_opts;

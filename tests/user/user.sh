@@ -146,5 +146,19 @@ expect_status ALIGN invalid "op 0 .*not 16-byte aligned"
 expect_status CORRUPT invalid "payload byte 0 of id 18 corrupted"
 expect_status CHECK invalid "heap check found"
 
+# --- a plan with your own allocator: each command builds it with the run's
+# options and leaves libc to its own cell; merged, every cell once, ok.
+t1=${traces[0]}
+if "$fb" run --plan -a "a16=mm:$src/mm2016.c" --cflags -O1 -r 1 --min-time 0 -o "$tmp/plan" "$t1" \
+    >"$tmp/plan.txt" 2>"$tmp/plan.err"; then
+    [ "$(wc -l <"$tmp/plan.txt")" = 2 ] && grep -q -- "-a 'a16=mm:/.*mm2016.c' --no-reference --cflags -O1" \
+        "$tmp/plan.txt" && ok || bad "plan with mm: $(cat "$tmp/plan.txt")"
+    bash "$tmp/plan.txt" && "$fb" merge "$tmp/merged" "$tmp/plan" >/dev/null 2>"$tmp/merge.err" &&
+        [ "$(tail -n +2 "$tmp/merged/results.csv" | cut -d, -f2,3 | sort | tr '\n' ' ')" = "a16,ok libc,ok " ] &&
+        ok || bad "plan with mm: merged: $(cat "$tmp/merge.err" "$tmp/merged/results.csv" 2>&1)"
+else
+    bad "plan with mm: exited $?: $(cat "$tmp/plan.err")"
+fi
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
