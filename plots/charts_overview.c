@@ -38,7 +38,7 @@ void plots_charts_by_trace(plots_set *s, plots_jobs *j, int kops)
     for (size_t t = 0; t < s->ntraces; t++)
         b.cl_name[t] = s->traces[t].name;
     for (size_t a = 0; a < s->nallocs; a++) {
-        b.se_name[a] = s->allocs[a].allocator;
+        b.se_name[a] = plots_alloc_label(&s->allocs[a]);
         b.se_color[a] = plots_color(s->allocs[a].color);
     }
     /* Only the picked allocators (pick.c): a series left without value or

@@ -142,7 +142,7 @@ static void cellfile_lines_job(plots_set *s, plots_jobs *j, long ci, const char 
 {
     plots_vars titles = {0}, colors = {0};
     for (size_t i = 0; i < ns; i++) {
-        plots_words_add(&titles, s->allocs[v[i].ai].allocator);
+        plots_words_add(&titles, plots_alloc_label(&s->allocs[v[i].ai]));
         plots_words_add(&colors, plots_color(s->allocs[v[i].ai].color));
     }
     plots_var_int(vars, "n", (long)ns);

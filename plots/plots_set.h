@@ -64,6 +64,7 @@ typedef struct plots_alloc {
     size_t color;   /* index into the palette, stable across charts */
     int picked;     /* drawn in the per-trace charts (pick.c) */
     const char *why; /* why it was picked out of many, or NULL (pick.c) */
+    char *label;     /* its name in a chart's key (plots_alloc_label), or NULL */
 } plots_alloc;
 #undef PLOTS_SUM_FIELD
 
@@ -158,6 +159,9 @@ long plots_trace_add(plots_set *s, const char *name);
 /* Where NAME stands in `fitbench list` order; names it does not know go
  * last (the same rank for all). */
 size_t plots_alloc_rank(const char *name);
+/* The allocator's name in a chart's key: "NAME (yours)" for your own
+ * allocators (group PLOTS_PICK_USER), so they stand out in every chart. */
+const char *plots_alloc_label(plots_alloc *a);
 const plots_row *plots_cell(const plots_set *s, size_t ti, size_t ai);
 /* DIR/SUB/<trace>__<alloc>.csv when the file exists, else NULL (malloc'd). */
 char *plots_cell_file(const plots_set *s, const char *sub, size_t ti, size_t ai);

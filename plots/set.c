@@ -78,6 +78,15 @@ size_t plots_alloc_rank(const char *name)
     return fb_allocator_count();
 }
 
+const char *plots_alloc_label(plots_alloc *a)
+{
+    if (!a->group || strcmp(a->group, PLOTS_PICK_USER) != 0)
+        return a->allocator;
+    if (!a->label)
+        a->label = plots_strf("%s (yours)", a->allocator);
+    return a->label ? a->label : a->allocator;
+}
+
 long plots_alloc_find(const plots_set *s, const char *name)
 {
     for (size_t i = 0; i < s->nallocs; i++)
@@ -201,6 +210,7 @@ void plots_set_free(plots_set *s)
     for (size_t i = 0; i < s->nallocs; i++) {
         free(s->allocs[i].allocator);
         free(s->allocs[i].group);
+        free(s->allocs[i].label);
     }
     free(s->allocs);
     free(s->cell);

@@ -81,6 +81,13 @@ grep -q "Results for a16 (yours)" "$tmp/good/malloclab.txt" &&
     grep -q "Perf index = " "$tmp/good/malloclab.txt" && grep -q "Results for libc:" "$tmp/good/malloclab.txt" &&
     ok || bad "malloclab.txt lacks the user's table, the perf index or libc's"
 [ "$(sed -n 2p "$tmp/good/results.csv" | cut -d, -f2)" = a02 ] && ok || bad "the user's rows are not first"
+# The report marks them in its tables and in every chart's key.
+if command -v gnuplot >/dev/null; then
+    "$fb" report "$tmp/good" >/dev/null 2>&1
+    grep -q "a16 <strong>(yours)</strong>" "$tmp/good/report.html" && ok || bad "report tables lack (yours)"
+    grep -q "a16 (yours)" "$tmp/good/plots/kops.svg" && grep -q "a16 (yours)" "$tmp/good/plots/util.svg" &&
+        ok || bad "chart keys lack 'a16 (yours)'"
+fi
 
 # --- a folder: every .c but the handout's driver files, compiled together
 mkdir -p "$tmp/folder"
