@@ -21,7 +21,7 @@ RUN_ARGS   ?=
 # `make report` continues what an earlier (interrupted) report left in the
 # results folder; REPORT_MODE=--force starts afresh. RUN_JOBS: cells at once.
 REPORT_MODE ?= --resume
-RUN_JOBS    ?= 1
+RUN_JOBS    ?= $(JOBS)
 BENCH_ARGS ?=
 PROGRAMS_ARGS ?=
 

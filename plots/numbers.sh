@@ -127,13 +127,13 @@ PY
 sec_suite() {
     local t0 t1 t2 cells
     t0=$(date +%s)
-    "$FB" run -q --force -o "$OUT/suite"
+    "$FB" run -q --force -j "${RUN_JOBS:-$(nproc)}" -o "$OUT/suite"
     t1=$(date +%s)
     "$FB" report "$OUT/suite" >/dev/null 2>&1
     t2=$(date +%s)
     cells=$(($(wc -l <"$OUT/suite/results.csv") - 1))
     { stamp suite
-      printf 'The run took %d min %02d s for %d cells (%s not ok); `fitbench report` %d s.\n\n' \
+      printf 'The run (`-j %s`, as `make report` runs it) took %d min %02d s for %d cells (%s not ok); `fitbench report` %d s.\n\n' "${RUN_JOBS:-$(nproc)}" \
           $(((t1 - t0) / 60)) $(((t1 - t0) % 60)) "$cells" \
           "$(tail -n +2 "$OUT/suite/results.csv" | cut -d, -f3 | grep -cv '^ok$')" $((t2 - t1))
       "$FB" tables "$OUT/suite" summary; } >"$OUT/suite.md"

@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "diag.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -65,20 +66,6 @@ static int calls_open(volatile uint64_t **calls) {
 #define CELL_EXIT_TIMEOUT 124
 #define CELL_EXIT_OOM 125
 
-static int write_all(int fd, const void *buf, size_t n) {
-    const char *p = buf;
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int fb_trace_share(const trace *t) {
     int fd = memfd_create("fitbench-trace", MFD_CLOEXEC);
     if (fd < 0)
@@ -93,8 +80,8 @@ int fb_trace_share(const trace *t) {
     b.max_request = t->max_request;
     b.ops_offset = (sizeof b + 63) / 64 * 64;
     char pad[64] = {0};
-    if (write_all(fd, &b, sizeof b) || write_all(fd, pad, b.ops_offset - sizeof b) ||
-        write_all(fd, t->ops, t->num_ops * sizeof(trace_op))) {
+    if (fb_write_all(fd, &b, sizeof b) || fb_write_all(fd, pad, b.ops_offset - sizeof b) ||
+        fb_write_all(fd, t->ops, t->num_ops * sizeof(trace_op))) {
         int e = errno;
         close(fd);
         errno = e;

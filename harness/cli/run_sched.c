@@ -20,6 +20,7 @@
 #include "cell.h"
 #include "clock.h"
 #include "diag.h"
+#include "fdio.h"
 #include "run.h"
 
 #include <errno.h>
@@ -46,20 +47,6 @@ typedef struct {
     fb_row row;
 } slot_msg;
 
-static int write_full(int fd, const void *buf, size_t n) {
-    const char *p = buf;
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The slot's side: one cell, its row to fd. Never returns. */
 static void slot_main(const run_opts *o, const run_trace *t, const run_cell *c, int fd,
                       pid_t parent) {
@@ -73,7 +60,7 @@ static void slot_main(const run_opts *o, const run_trace *t, const run_cell *c, 
     slot_msg m;
     memset(&m, 0, sizeof m);
     m.rc = fb_cell_run(&spec, &m.row);
-    _exit(write_full(fd, &m, sizeof m) ? 1 : 0);
+    _exit(fb_write_all(fd, &m, sizeof m) ? 1 : 0);
 }
 
 static int slot_start(slot *s, const run_opts *o, const run_trace *t, const run_cell *cells,
