@@ -258,6 +258,31 @@ static void free_traces(run_trace *t, size_t n) {
     free(t);
 }
 
+/* With -j, the cells of the longest traces first (each trace's cells in
+ * their order): the long cells then overlap the many short ones instead
+ * of running last, side by side with nothing, which ends the run sooner. */
+static void longest_first(const run_trace *t, size_t nt, run_cell *c, size_t n) {
+    run_cell *sorted = malloc(n * sizeof *sorted);
+    char *used = calloc(nt ? nt : 1, 1);
+    size_t k = 0;
+    while (sorted && used && k < n) {
+        size_t best = nt;
+        for (size_t i = 0; i < nt; i++)
+            if (!used[i] && (best == nt || t[i].num_ops > t[best].num_ops))
+                best = i;
+        if (best == nt)
+            break;
+        used[best] = 1;
+        for (size_t j = 0; j < n; j++)
+            if (c[j].ti == best)
+                sorted[k++] = c[j];
+    }
+    if (sorted && k == n)
+        memcpy(c, sorted, n * sizeof *c);
+    free(sorted);
+    free(used);
+}
+
 int cmd_run(int argc, char **argv) {
     run_opts o;
     int first = parse_options(argc, argv, &o);
@@ -312,6 +337,8 @@ int cmd_run(int argc, char **argv) {
     size_t done = 0, bad = 0, kept = fb_results_count(res);
     for (size_t i = 0; i < kept; i++)
         bad += strcmp(fb_results_row(res, i)->status, "ok") != 0;
+    if (o.jobs > 1)
+        longest_first(traces, ntraces, todo, ntodo);
     int interrupted = run_cells(&o, traces, todo, ntodo, res, &done, &bad);
     if (fb_results_finish(res, o.quiet ? NULL : stdout) != 0)
         fb_error("cannot write %s/summary.csv", o.outdir);
