@@ -10,12 +10,7 @@
 set -u
 fb=$1
 mode=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/../kit/check.sh"
 
 # field CSV ALLOCATOR COLUMN...: the row's values, by column name.
 field() {

@@ -5,12 +5,7 @@
 set -u
 fb=$1
 here=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/../kit/check.sh"
 expect_rc() { # want cmd...
     local want=$1; shift
     "$@" >"$tmp/out" 2>"$tmp/err"

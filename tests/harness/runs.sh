@@ -7,12 +7,7 @@
 # usage: runs.sh FITBENCH
 set -u
 fb=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/../kit/check.sh"
 check() { # description command...
     local what=$1; shift
     if "$@"; then ok; else bad "$what"; fi
